@@ -1,0 +1,18 @@
+"""Tests: real PostgreSQL (TEST_DATABASE_URL or the embedded server) and real Redis."""
+
+
+from .base import *  # noqa: F403
+from .base import database_config, env
+
+DATABASES = {"default": database_config("TEST_DATABASE_URL")}
+
+# Tests run tasks in-process unless a test asks for the broker explicitly.
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SANDBOX_SIGNER_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
