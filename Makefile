@@ -10,6 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: run test lint format messages bench stop clean-db
 
 $(STAMP): pyproject.toml
+	@bash scripts/ensure-system-packages.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -25,10 +26,10 @@ messages: $(STAMP)
 run: $(STAMP) messages
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py migrate --no-input -v 0
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py load_demo
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=portal.settings.dev PY=$(PY) bash scripts/run-dev.sh
 
 test: $(STAMP) messages node_modules/axe-core/axe.min.js
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-packages.sh
 	$(VENV)/bin/ruff check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run -v 1
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -n 2 --dist loadfile
@@ -43,6 +44,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/*.py; do [ -e "$$b" ] && DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) $$b; done; true
+
+# The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
+.PHONY: bench-sync
+bench-sync: $(STAMP)
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/sync.py
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop()"

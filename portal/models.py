@@ -22,13 +22,13 @@ class LocalisedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "kk")[:2]
         return getattr(self, f"name_{lang}", None) or self.name_kk
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(LocalisedName):
@@ -58,7 +58,11 @@ class ClassifierItem(LocalisedName):
     code = models.CharField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     # Which register an approved supplier of this item enters (REG-1).
@@ -79,8 +83,12 @@ class WorkingDayOverride(models.Model):
 
     day = models.DateField(_("day"), unique=True)
     is_working = models.BooleanField(_("working day"))
-    basis = models.CharField(_("legal basis"), max_length=255, blank=True,
-                             help_text=_("The government decree that transfers the day."))
+    basis = models.CharField(
+        _("legal basis"),
+        max_length=255,
+        blank=True,
+        help_text=_("The government decree that transfers the day."),
+    )
 
     class Meta:
         ordering = ["day"]
@@ -121,7 +129,7 @@ COMMISSION_ROLES = (Role.MEMBER, Role.SECRETARY)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person, identified by IIN (ID-1). Suppliers, staff and recipients sign in with EDS (ID-3)."""
+    """A person, identified by IIN (ID-1); everyone but operators signs in with EDS (ID-3)."""
 
     iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
     full_name = models.CharField(_("full name"), max_length=255)
@@ -162,13 +170,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleAssignment(models.Model):
     """A role a person holds; commission roles are scoped to a region, supplier roles to a BIN."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="role_assignments", verbose_name=_("region"))
-    organisation_bin = models.CharField(_("organisation BIN"), max_length=12, blank=True,
-                                        validators=[validate_bin])
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("region"),
+    )
+    organisation_bin = models.CharField(
+        _("organisation BIN"), max_length=12, blank=True, validators=[validate_bin]
+    )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
 
     class Meta:
@@ -181,7 +197,8 @@ class RoleAssignment(models.Model):
                 name="unique_role_assignment",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=["member", "secretary"]) | models.Q(region__isnull=False),
+                condition=~models.Q(role__in=["member", "secretary"])
+                | models.Q(region__isnull=False),
                 name="commission_roles_have_region",
             ),
         ]

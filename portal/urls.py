@@ -6,12 +6,14 @@ from portal import views
 portal_patterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.OperatorSignInView.as_view(), name="sign-in"),
+    path("sign-in/code/", views.OperatorCodeView.as_view(), name="sign-in-code"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("eds/", include("egov_gateway.eds.urls")),
     path("admin/", admin.site.urls),
 ]
 

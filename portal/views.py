@@ -1,9 +1,16 @@
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from django_otp import login as otp_login
 
+from portal import otp
+from portal.audit.services import record
 from portal.editions import edition_for
-from portal.forms import OperatorSignInForm
+from portal.forms import OperatorCodeForm, OperatorSignInForm
 
 
 def home(request):
@@ -17,6 +24,95 @@ class OperatorSignInView(auth_views.LoginView):
     authentication_form = OperatorSignInForm
     extra_context = {"title": _("Sign in")}
 
+    def form_valid(self, form):
+        user = form.get_user()
+        if otp.confirmed_totp_devices(user):
+            # The second factor (TOTP): nobody is signed in until the code is right.
+            otp.start_second_factor(
+                session=self.request.session, user=user, next_url=self.get_redirect_url()
+            )
+            return redirect("portal:sign-in-code")
+        response = super().form_valid(form)
+        record(
+            actor=user,
+            action="auth.operator_sign_in",
+            obj=user,
+            after={"factors": "password"},
+            basis="ID-3",
+        )
+        return response
+
+    def form_invalid(self, form):
+        codes = sorted({e.code or "" for e in form.errors.as_data().get("__all__", [])})
+        if codes:
+            record(
+                actor=None,
+                action="auth.operator_sign_in_refused",
+                after={"iin": form.data.get("username", "")[:12], "reasons": codes},
+                basis="ID-3",
+            )
+        return super().form_invalid(form)
+
+
+class OperatorCodeView(FormView):
+    """The second step of an operator's password sign-in: the TOTP code (ID-3)."""
+
+    template_name = "portal/otp_verify.html"
+    form_class = OperatorCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = otp.pending_sign_in(request.session)
+        if self.pending is None:
+            messages.warning(
+                request, _("Sign-in has timed out. Enter your IIN and password again.")
+            )
+            return redirect("portal:sign-in")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.pending.user
+        check = otp.check_code(user=user, code=form.cleaned_data["code"])
+        if check.device is None:
+            form.add_error(
+                "code",
+                _("Too many wrong codes. Wait a minute, then enter a new code.")
+                if check.throttled
+                else _("The code is wrong or has expired. Enter the code shown now."),
+            )
+            record(
+                actor=None,
+                action="auth.operator_code_refused",
+                obj=user,
+                after={"throttled": check.throttled},
+                basis="ID-3",
+            )
+            return self.form_invalid(form)
+        otp.end_second_factor(self.request.session)
+        login(self.request, user, backend=self.pending.backend)
+        otp_login(self.request, check.device)
+        record(
+            actor=user,
+            action="auth.operator_sign_in",
+            obj=user,
+            after={"factors": "password+totp"},
+            basis="ID-3",
+        )
+        next_url = self.pending.next_url
+        if not url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            next_url = resolve_url("portal:home")
+        return redirect(next_url)
+
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Sign-out is a POST (from the header's button); back to the home page with a notice."""
+
+    next_page = "portal:home"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You have signed out."))
+        return response

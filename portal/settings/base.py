@@ -17,7 +17,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.otp.OperatorAdminConfig",  # django.contrib.admin with the operators' site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "registers",
     "deregistration",
     "egov_gateway",
+    "egov_gateway.eds",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
     },
 ]
 
+
 # One database engine everywhere: PostgreSQL. Without DATABASE_URL, dev and test start an embedded
 # server (portal/embedded_db.py); production refuses to start without DATABASE_URL.
 def database_config(url_variable: str = "DATABASE_URL", *, embedded: bool = True) -> dict:
@@ -89,12 +91,14 @@ def database_config(url_variable: str = "DATABASE_URL", *, embedded: bool = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
-LOGIN_URL = "portal:sign-in"
+LOGIN_URL = "eds:sign-in"
 LOGIN_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -134,8 +138,9 @@ CELERY_BEAT_SCHEDULE = {
     # SYNC-2, DER-2: the weekly state-data sync; tasks are registered by egov_gateway.
     "weekly-state-sync": {
         "task": "egov_gateway.tasks.weekly_state_sync",
-        "schedule": crontab(minute=_minute, hour=_hour, day_of_month=_dom,
-                            month_of_year=_month, day_of_week=_dow),
+        "schedule": crontab(
+            minute=_minute, hour=_hour, day_of_month=_dom, month_of_year=_month, day_of_week=_dow
+        ),
     },
 }
 

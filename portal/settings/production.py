@@ -6,6 +6,8 @@ from .base import INSECURE_DEFAULT_SECRET_KEY, database_config, env
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 SANDBOX_SIGNER_ENABLED = env.bool("SANDBOX_SIGNER_ENABLED", default=False)
+# Operators: password plus a TOTP code, or EDS; the admin opens only to such sessions (ID-3).
+OPERATOR_REQUIRE_OTP = True
 
 from portal.settings.safety import check_production_safety  # noqa: E402
 
@@ -31,4 +33,3 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'; "
     "upgrade-insecure-requests"
 )
-

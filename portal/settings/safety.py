@@ -8,7 +8,7 @@ from .base import INSECURE_DEFAULT_SECRET_KEY
 def check_production_safety(
     *, debug: bool, secret_key: str, sandbox_signer_enabled: bool, has_database_url: bool
 ) -> None:
-    """Refuse to start production with DEBUG, a default key, the sandbox signer or no real database."""
+    """Refuse to start production with DEBUG, a default key, the sandbox signer or no database."""
     problems = []
     if debug:
         problems.append("DEBUG must be off in production.")

@@ -1,10 +1,12 @@
 """Tests: real PostgreSQL (TEST_DATABASE_URL or the embedded server) and real Redis."""
 
-
 from .base import *  # noqa: F403
 from .base import database_config, env
 
 DATABASES = {"default": database_config("TEST_DATABASE_URL")}
+# Django empties every table with one TRUNCATE between transactional tests; the audit table
+# refuses TRUNCATE unless the session allows it (portal/audit/migrations/0002).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c audit.allow_truncate=on"
 
 # Tests run tasks in-process unless a test asks for the broker explicitly.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")

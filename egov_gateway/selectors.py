@@ -1,0 +1,69 @@
+"""Reads of state data for the cabinet, the registers and the operators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from egov_gateway.coverage import confirms, holder_of
+from egov_gateway.models import (
+    StateChangeEvent,
+    StateListing,
+    StateRecord,
+    SyncRun,
+    WatchedIdentifier,
+)
+from portal.editions import Edition
+
+
+def registered_identifiers(*, kinds: Iterable[str] | None = None) -> QuerySet[WatchedIdentifier]:
+    """The BINs/IINs the sync emits change events for (the one place that defines them)."""
+    watched = WatchedIdentifier.objects.all()
+    if kinds:
+        watched = watched.filter(kind__in=list(kinds))
+    return watched
+
+
+def current_state_data(*, identifier: str) -> dict[str, StateRecord]:
+    """The latest answer of each source about a BIN/IIN (SUP-3: shown as state data)."""
+    latest = (
+        StateRecord.objects.filter(identifier=identifier)
+        .order_by("source", "-fetched_at", "-pk")
+        .distinct("source")
+    )
+    return {record.source: record for record in latest}
+
+
+def state_confirmed_items(
+    *, identifier: str, supplier_kind: str, edition: Edition
+) -> frozenset[str]:
+    """The SUP-3 items the state systems confirm for this BIN/IIN, by their latest answers.
+
+    No supporting document is asked for these (SUP-5, 2022 p.7); the others the supplier proves.
+    """
+    current = current_state_data(identifier=identifier)
+    confirmed = set()
+    for item in edition.state_data_for(supplier_kind=supplier_kind):
+        record = current.get(holder_of(item.code, supplier_kind=supplier_kind) or "")
+        if record is not None and record.found and confirms(item.code, record.data):
+            confirmed.add(item.code)
+    return frozenset(confirmed)
+
+
+def is_listed(*, source: str, identifier: str) -> bool:
+    """Whether the last successful sync of ``source`` saw the BIN/IIN listed (RDM-1)."""
+    return StateListing.objects.filter(
+        source=source, identifier=identifier, removed_run__isnull=True
+    ).exists()
+
+
+def unprocessed_events() -> QuerySet[StateChangeEvent]:
+    """Change events DER-2 / RDM-1 have not handled yet, oldest first."""
+    return StateChangeEvent.objects.filter(processed=False).order_by("created_at", "pk")
+
+
+def last_runs() -> dict[str, SyncRun]:
+    """The latest run of each source (operators' overview)."""
+    latest = SyncRun.objects.order_by("source", "-started_at", "-pk").distinct("source")
+    return {run.source: run for run in latest}

@@ -1,0 +1,288 @@
+"""The state-data sync: what each source lists, what changed, and the events DER-2 acts on.
+
+SYNC-2: the weekly job (and an operator's ``manage.py sync_state_data``) fetches each source,
+records what it listed (``StateListing``) and emits change events for watched BINs/IINs; running
+it twice over the same data emits nothing the second time. SYNC-3: a source that cannot be asked
+or read marks its run failed and applies nothing, so "no answer" is never "not listed".
+
+The fetched rows are streamed into a temporary table with COPY and compared with the listings
+in SQL (``sync_sql``: fingerprints, one full join, bulk writes of what differs), so a
+million-row register is never held in memory nor handled row by row in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import connection, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from egov_gateway import conf
+from egov_gateway import sync_sql as sql
+from egov_gateway.errors import MalformedAnswer, SourceError
+from egov_gateway.models import StateChangeEvent, SyncRun
+from egov_gateway.selectors import registered_identifiers
+from egov_gateway.sources import entrepreneurs, gbd_fl, gbd_ul, rnu, samruk
+from egov_gateway.sources.base import FeedSource, LookupSource, StateAnswer
+from egov_gateway.sources.registry import feed_source, lookup_source
+from portal.audit import services as audit
+from portal.editions import edition_for
+from portal.editions.base import SupplierKind
+
+logger = logging.getLogger(__name__)
+
+# Sent after the commit of a run that emitted events: ``run`` is the SyncRun (DER-2 listens).
+state_changes_recorded = Signal()
+
+REGISTER = "register"  # the source lists its whole register: absence from it means "not listed"
+WATCHED = "watched"  # the source is asked about each watched BIN/IIN, absence means nothing
+Event = StateChangeEvent.Kind
+Progress = Callable[[str, int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncPlan:
+    """How one source is synced and which events its changes mean (DER-1 grounds 2–4)."""
+
+    source: str
+    scope: str
+    listed_event: str
+    removed_event: str = ""
+    kinds: tuple[str, ...] = ()  # the watched kinds it concerns; empty: all
+    is_listed: Callable[[StateAnswer], bool] | None = None  # for WATCHED sources
+
+
+PERSONS = (SupplierKind.INDIVIDUAL_ENTREPRENEUR, SupplierKind.INDIVIDUAL_ASSISTANT)
+PLANS = {
+    plan.source: plan
+    for plan in (
+        SyncPlan(rnu.NAME, REGISTER, Event.LISTED_IN_RNU, Event.REMOVED_FROM_RNU),
+        SyncPlan(samruk.NAME, REGISTER, Event.LISTED_BY_SAMRUK, Event.REMOVED_FROM_SAMRUK),
+        SyncPlan(
+            gbd_fl.NAME,
+            WATCHED,
+            Event.PERSON_DECEASED,
+            kinds=PERSONS,
+            is_listed=lambda person: person.is_deceased,
+        ),
+        SyncPlan(
+            gbd_ul.NAME,
+            WATCHED,
+            Event.ENTITY_LIQUIDATED,
+            kinds=(SupplierKind.LEGAL_ENTITY,),
+            is_listed=lambda org: org.is_liquidated,
+        ),
+        SyncPlan(
+            entrepreneurs.NAME,
+            WATCHED,
+            Event.ENTREPRENEUR_ENDED,
+            kinds=(SupplierKind.INDIVIDUAL_ENTREPRENEUR,),
+            is_listed=lambda reg: reg.has_ended,
+        ),
+    )
+}
+
+
+def scheduled_sources() -> list[str]:
+    """The sources of the weekly run. The Samruk-Kazyna list is synced when an operator imports
+    a published file (``import_samruk_list``); only the sandbox has a copy to read every week."""
+    names = [rnu.NAME, gbd_fl.NAME, gbd_ul.NAME, entrepreneurs.NAME]
+    if conf.backend() == conf.SANDBOX:
+        names.append(samruk.NAME)
+    return names
+
+
+class _DryRun(Exception):
+    def __init__(self, counts: dict) -> None:
+        self.counts = counts
+
+
+def sync_all(
+    *,
+    sources: Iterable[str] | None = None,
+    dry_run: bool = False,
+    trigger: str = "",
+    progress: Progress | None = None,
+) -> list[SyncRun]:
+    """Every source in turn; one source's failure does not stop the others (SYNC-3)."""
+    return [
+        sync_source(source=name, dry_run=dry_run, trigger=trigger, progress=progress)
+        for name in (list(sources) if sources else scheduled_sources())
+    ]
+
+
+def sync_source(
+    *,
+    source: str,
+    dry_run: bool = False,
+    trigger: str = "",
+    progress: Progress | None = None,
+    feed: FeedSource | None = None,
+    allow_mass_removal: bool = False,
+) -> SyncRun:
+    """Fetch one source and apply what changed, all or nothing (SYNC-2, SYNC-3).
+
+    State data is refreshed weekly and drives automatic deregistration (edition 2022 item 20,
+    DER-2); the events recorded here are its input. ``feed`` replaces the configured source
+    (the operator's import of a published list). A dry run computes the same counts and rolls
+    everything back.
+    """
+    if source not in PLANS:
+        raise ValueError(f"{source!r} is not synced; synced sources: {', '.join(PLANS)}")
+    run = SyncRun.objects.create(source=source, dry_run=dry_run, trigger=trigger[:40])
+    tally = _Tally(source=source, progress=progress)
+    try:
+        with transaction.atomic():
+            counts = _sync(
+                run, PLANS[source], tally, feed=feed, allow_mass_removal=allow_mass_removal
+            )
+            if dry_run:
+                raise _DryRun(counts)
+    except _DryRun as done:
+        counts = done.counts
+    except Exception as exc:
+        if isinstance(exc, SourceError):
+            logger.warning("state sync of %s failed, nothing applied: %s", source, exc)
+        else:
+            logger.exception("state sync of %s failed, nothing applied", source)
+        _finish(run, SyncRun.Status.FAILED, tally.counts(), errors=_describe(exc))
+        return run
+    _finish(run, SyncRun.Status.SUCCEEDED, counts)
+    if not dry_run and counts.get("events"):
+        transaction.on_commit(lambda: state_changes_recorded.send(sender=SyncRun, run=run))
+    return run
+
+
+def _finish(run: SyncRun, status: str, counts: dict, *, errors: str = "") -> None:
+    run.status = status
+    run.counts = counts
+    run.errors = errors
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "counts", "errors", "finished_at"])
+    if not run.dry_run:
+        audit.record(
+            actor=None,
+            action=f"state_sync.{status}",
+            obj=run,
+            after={"counts": counts, "errors": errors, "trigger": run.trigger},
+            basis=edition_for(run.started_at).clause_for("state_data_refresh_days"),
+        )
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SourceError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+@dataclasses.dataclass
+class _Tally:
+    source: str
+    progress: Progress | None
+    fetched: int = 0
+    without_identifier: int = 0
+    every: int = dataclasses.field(default_factory=conf.progress_every)
+
+    def seen(self) -> None:
+        self.fetched += 1
+        if self.progress and self.fetched % self.every == 0:
+            self.progress(self.source, self.fetched)
+
+    def counts(self) -> dict:
+        return {"fetched": self.fetched, "without_identifier": self.without_identifier}
+
+
+def _rows(
+    plan: SyncPlan, tally: _Tally, feed: FeedSource | None
+) -> Iterator[tuple[str, str | None]]:
+    """(BIN/IIN, entry as JSON) per listed row; for WATCHED sources, (BIN/IIN, None) when asked
+    and not listed. Everything that reads the database happens here, before the COPY starts
+    (the connection cannot run queries while it copies)."""
+    if plan.scope == REGISTER:
+        return _register_rows(feed or feed_source(plan.source), tally)
+    return _watched_rows(plan, lookup_source(plan.source), _asked(plan), tally)
+
+
+def _register_rows(feed: FeedSource, tally: _Tally) -> Iterator[tuple[str, str | None]]:
+    for record in feed.feed():
+        tally.seen()
+        if not record.identifier:
+            tally.without_identifier += 1
+            continue
+        yield record.identifier, record.raw
+
+
+def _watched_rows(
+    plan: SyncPlan, source: LookupSource, asked: list[str], tally: _Tally
+) -> Iterator[tuple[str, str | None]]:
+    for identifier in asked:
+        record = source.lookup(identifier)
+        tally.seen()
+        if record is not None and plan.is_listed(record):
+            yield identifier, json.dumps(record.data(), ensure_ascii=False, sort_keys=True)
+        else:
+            yield identifier, None
+
+
+def _asked(plan: SyncPlan) -> list[str]:
+    watched = registered_identifiers(kinds=plan.kinds)
+    return list(watched.order_by("identifier").values_list("identifier", flat=True).distinct())
+
+
+def _sync(
+    run: SyncRun,
+    plan: SyncPlan,
+    tally: _Tally,
+    *,
+    feed: FeedSource | None,
+    allow_mass_removal: bool,
+) -> dict:
+    params = {
+        "run": run.pk,
+        "source": plan.source,
+        "kinds": list(plan.kinds) or list(SupplierKind.values),
+        "listed_event": plan.listed_event,
+        "removed_event": plan.removed_event,
+    }
+    with connection.cursor() as cursor:
+        # One sync of a source at a time; a second one waits and then finds nothing to do.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"egov_gateway.sync:{plan.source}"]
+        )
+        # Sorts and hash joins over a million rows stay in memory (this transaction only).
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [conf.sync_work_mem()])
+        cursor.execute(sql.STAGING)
+        rows = _rows(plan, tally, feed)
+        started = time.perf_counter()
+        with cursor.cursor.copy("COPY egov_sync_staging (identifier, payload) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        logger.info(
+            "%s: %s rows fetched in %.1f s",
+            plan.source,
+            tally.fetched,
+            time.perf_counter() - started,
+        )
+        counts = tally.counts()
+        counts.update(sql.compare(cursor, params, watched_scope=plan.scope == WATCHED))
+        _check_mass_removal(counts, allow=allow_mass_removal, source=plan.source)
+        counts.update(sql.apply(cursor, params))
+    return counts
+
+
+def _check_mass_removal(counts: dict, *, allow: bool, source: str) -> None:
+    """A register that suddenly lost most of its entries is more likely a broken answer than a
+    mass pardon; applying it would open readmissions (RDM-1). Refuse unless told otherwise."""
+    before, removed = counts["previously_listed"], counts["removed"]
+    guard = conf.mass_removal_guard()
+    if not allow and before >= guard.minimum_listed and removed > before * guard.max_share:
+        raise MalformedAnswer(
+            f"the answer would remove {removed} of {before} listings; if that is true, "
+            "run again with --allow-mass-removal",
+            source=source,
+        )

@@ -1,0 +1,104 @@
+"""Reference data shipped with the portal: regions (KATO level 1) and the classifier (SUP-1).
+
+The JSON files beside this module are the source. Data migrations load them once; from then on
+operators maintain the rows in the admin. The loaders take the model class as an argument so that
+migrations can pass their historical models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent
+LOCALISED_NAME_FIELDS = ("name_kk", "name_ru", "name_en")
+
+
+@cache
+def _read(file_name: str) -> dict[str, Any]:
+    return json.loads((DATA_DIR / file_name).read_text(encoding="utf-8"))
+
+
+def regions() -> list[dict[str, str]]:
+    """The oblasts and cities of republican significance, as in ``regions.json``."""
+    return [dict(region) for region in _read("regions.json")["regions"]]
+
+
+def registers() -> dict[str, dict[str, str]]:
+    """The registers an approved supplier may enter (REG-1; edition 2022, item 17), by code."""
+    return {code: dict(names) for code, names in _read("classifier.json")["registers"].items()}
+
+
+def register_choices(language: str = "en") -> list[tuple[str, str]]:
+    return [(code, names[f"name_{language}"]) for code, names in registers().items()]
+
+
+def _flatten(items: list[dict], parent: dict | None) -> Iterator[dict[str, str | None]]:
+    for item in items:
+        row = {
+            "code": item["code"],
+            "kind": item.get("kind") or parent["kind"],
+            "register": item.get("register") or parent["register"],
+            "parent_code": parent["code"] if parent else None,
+            **{field: item[field] for field in LOCALISED_NAME_FIELDS},
+        }
+        yield row
+        yield from _flatten(item.get("children", []), row)
+
+
+def classifier_items() -> list[dict[str, str | None]]:
+    """The classifier items of ``classifier.json``, flattened, every parent before its children."""
+    return list(_flatten(_read("classifier.json")["items"], None))
+
+
+def add_regions(region_model) -> list[str]:
+    """Create the regions of the data file that do not exist yet; return the KATO codes created."""
+    created = []
+    for region in regions():
+        _, was_created = region_model.objects.get_or_create(
+            kato=region["kato"],
+            defaults={"kind": region["kind"], **{f: region[f] for f in LOCALISED_NAME_FIELDS}},
+        )
+        if was_created:
+            created.append(region["kato"])
+    return created
+
+
+def remove_regions(region_model) -> int:
+    """Delete the regions of the data file (the reverse of ``add_regions``)."""
+    katos = [region["kato"] for region in regions()]
+    deleted, _ = region_model.objects.filter(kato__in=katos).delete()
+    return deleted
+
+
+def add_classifier(item_model) -> list[str]:
+    """Create the classifier items of the data file that do not exist yet; return codes created."""
+    created = []
+    by_code = {}
+    for row in classifier_items():
+        parent = by_code[row["parent_code"]] if row["parent_code"] else None
+        item, was_created = item_model.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "kind": row["kind"],
+                "register": row["register"],
+                "parent": parent,
+                **{f: row[f] for f in LOCALISED_NAME_FIELDS},
+            },
+        )
+        by_code[row["code"]] = item
+        if was_created:
+            created.append(row["code"])
+    return created
+
+
+def remove_classifier(item_model) -> int:
+    """Delete the classifier items of the data file, children before parents (PROTECT)."""
+    deleted = 0
+    for row in reversed(classifier_items()):
+        count, _ = item_model.objects.filter(code=row["code"]).delete()
+        deleted += count
+    return deleted

@@ -1,0 +1,35 @@
+"""Template tags of the shared layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+# Each language is offered in its own name, so a reader finds theirs whatever the page language.
+OWN_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+@dataclass(frozen=True)
+class LanguageOption:
+    code: str
+    own_name: str
+    is_current: bool
+
+
+@register.simple_tag
+def language_options() -> list[LanguageOption]:
+    """The portal's languages for the switcher, the active one marked."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return [
+        LanguageOption(
+            code=code,
+            own_name=OWN_NAMES.get(code) or get_language_info(code)["name_local"],
+            is_current=code == current,
+        )
+        for code, _name in settings.LANGUAGES
+    ]

@@ -1,0 +1,192 @@
+"""``manage.py load_demo``: idempotent demo people with valid identifiers and regional roles."""
+
+import copy
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from portal import reference_data
+from portal.identifiers import is_valid_bin, is_valid_iin
+from portal.management.commands.load_demo import (
+    DEFAULT_OPERATOR_PASSWORD,
+    check_identifiers,
+    demo_people,
+    read_demo_data,
+)
+from portal.models import ClassifierItem, Region, Role, RoleAssignment, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO = read_demo_data()
+OPERATOR_IIN = DEMO["operators"][0]["iin"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows():
+    """Put back rows that a transactional test of another file may have flushed (a no-op else)."""
+    reference_data.add_regions(Region)
+    reference_data.add_classifier(ClassifierItem)
+
+
+def load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "roles": RoleAssignment.objects.count(),
+        "regions": Region.objects.count(),
+        "classifier": ClassifierItem.objects.count(),
+    }
+
+
+def test_running_load_demo_twice_creates_nothing_new():
+    first_output = load_demo()
+    after_first = counts()
+    assert after_first["users"] == len(demo_people(DEMO)) == 22
+    second_output = load_demo()
+    assert counts() == after_first
+    assert "22 people and 22 roles created now" in first_output
+    assert "0 people and 0 roles created now" in second_output
+
+
+def test_load_demo_keeps_what_was_changed_since_the_first_run():
+    load_demo()
+    chair = User.objects.get(iin=DEMO["commissions"][0]["members"][0]["iin"])
+    chair.full_name = "Renamed by an operator"
+    chair.email = "changed@test.example"
+    chair.save()
+    extra_role = RoleAssignment.objects.create(user=chair, role=Role.RECIPIENT)
+
+    load_demo()
+    chair.refresh_from_db()
+    assert (chair.full_name, chair.email) == ("Renamed by an operator", "changed@test.example")
+    assert RoleAssignment.objects.filter(pk=extra_role.pk).exists()
+
+
+@pytest.mark.req("ID-1")
+def test_every_demo_identifier_is_a_valid_iin_or_bin():
+    people = demo_people(DEMO)
+    assert len({person["iin"] for person in people}) == len(people)
+    for person in people:
+        assert is_valid_iin(person["iin"]), person
+        # The seventh digit: odd for men, even for women; patronymics say which.
+        patronymic = person["full_name"].split()[-1]
+        is_male = patronymic.endswith(("вич", "ұлы", "улы"))
+        assert patronymic.endswith(("вич", "ұлы", "улы", "вна", "қызы", "кызы")), person
+        assert (int(person["iin"][6]) % 2 == 1) == is_male, person
+    bins = [s["organisation_bin"] for s in DEMO["suppliers"] if s["kind"] == "legal_entity"]
+    assert bins
+    assert all(is_valid_bin(bin_) for bin_ in bins)
+
+    load_demo()
+    for user in User.objects.all():
+        assert is_valid_iin(user.iin)
+    for assignment in RoleAssignment.objects.exclude(organisation_bin=""):
+        assert is_valid_bin(assignment.organisation_bin)
+
+
+@pytest.mark.req("ID-1")
+def test_a_demo_file_with_an_invalid_identifier_is_refused():
+    assert check_identifiers(DEMO) == []
+    broken = copy.deepcopy(DEMO)
+    iin = broken["recipients"][0]["iin"]
+    broken["recipients"][0]["iin"] = iin[:11] + str((int(iin[11]) + 1) % 10)
+    broken["suppliers"][0]["organisation_bin"] = "090440023189"
+    broken["operators"][0]["iin"] = broken["suppliers"][0]["iin"]
+    problems = " ".join(check_identifiers(broken))
+    assert "control digit" in problems
+    assert "BIN 090440023189" in problems
+    assert "appears twice" in problems
+
+
+def test_astana_and_almaty_each_have_seven_members_and_a_secretary():
+    load_demo()
+    for kato in ("710000000", "750000000"):
+        region = Region.objects.get(kato=kato)
+        members = set(
+            RoleAssignment.objects.filter(region=region, role=Role.MEMBER).values_list(
+                "user", flat=True
+            )
+        )
+        secretaries = set(
+            RoleAssignment.objects.filter(region=region, role=Role.SECRETARY).values_list(
+                "user", flat=True
+            )
+        )
+        assert len(members) == 7
+        assert len(secretaries) == 1
+        assert not members & secretaries  # the secretary is not a member
+
+
+def test_demo_file_marks_one_chair_and_one_deputy_among_the_members_of_each_commission():
+    for commission in DEMO["commissions"]:
+        positions = [member["position"] for member in commission["members"]]
+        assert positions.count("chair") == 1
+        assert positions.count("deputy_chair") == 1
+        assert set(positions) == {"chair", "deputy_chair", "member"}
+        assert "position" not in commission["secretary"]
+
+
+def test_there_is_a_supplier_representative_of_each_kind():
+    load_demo()
+    kinds = {supplier["kind"] for supplier in DEMO["suppliers"]}
+    assert kinds == {"legal_entity", "individual_entrepreneur", "individual_assistant"}
+    for supplier in DEMO["suppliers"]:
+        assignment = RoleAssignment.objects.get(user__iin=supplier["iin"], role=Role.SUPPLIER)
+        expected_bin = supplier["organisation_bin"] if supplier["kind"] == "legal_entity" else ""
+        assert assignment.organisation_bin == expected_bin
+        assert Region.objects.filter(kato=supplier["region_kato"]).exists()
+        for code in supplier["offers"]:
+            assert ClassifierItem.objects.filter(code=code).exists(), code
+    recipient = DEMO["recipients"][0]
+    assert User.objects.get(iin=recipient["iin"]).has_role(Role.RECIPIENT)
+
+
+def test_demo_operator_signs_in_with_the_password_from_the_environment(monkeypatch, client):
+    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "a-password-for-this-test")
+    output = load_demo()
+    assert f"IIN {OPERATOR_IIN}, password a-password-for-this-test" in output
+    assert "/sign-in/" in output and "/admin/" in output
+
+    operator = authenticate(username=OPERATOR_IIN, password="a-password-for-this-test")
+    assert operator is not None and operator.is_staff
+    assert operator.has_role(Role.OPERATOR)
+    client.force_login(operator)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_default_operator_password_and_an_existing_password_is_kept(monkeypatch):
+    monkeypatch.delenv("DEMO_OPERATOR_PASSWORD", raising=False)
+    load_demo()
+    assert authenticate(username=OPERATOR_IIN, password=DEFAULT_OPERATOR_PASSWORD)
+
+    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "another-password-for-tests")
+    output = load_demo()
+    assert "differs from DEMO_OPERATOR_PASSWORD and is kept" in output
+    assert authenticate(username=OPERATOR_IIN, password=DEFAULT_OPERATOR_PASSWORD)
+
+    assert "password was set" in load_demo("--reset-operator-password")
+    assert authenticate(username=OPERATOR_IIN, password="another-password-for-tests")
+
+
+def test_a_weak_operator_password_is_refused(monkeypatch):
+    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "12345")
+    with pytest.raises(CommandError, match="too weak"):
+        load_demo()
+    assert not User.objects.filter(iin=OPERATOR_IIN).exists()
+
+
+def test_load_demo_refuses_where_the_sandbox_signer_is_off(settings):
+    settings.SANDBOX_SIGNER_ENABLED = False
+    with pytest.raises(CommandError, match="development or test settings"):
+        load_demo()
+    assert not User.objects.exists()
+    load_demo("--force")
+    assert User.objects.filter(iin=OPERATOR_IIN).exists()
