@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench stop clean-db
+.PHONY: run test lint format messages bench bench-sync stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -42,11 +42,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP)
-	@for b in bench/*.py; do [ -e "$$b" ] && DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) $$b; done; true
+bench: bench-sync
 
 # The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
-.PHONY: bench-sync
 bench-sync: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/sync.py
 

@@ -36,11 +36,19 @@ def test_home_falls_back_to_kazakh_for_other_browser_languages(page):
     expect_language(page, "kk")
 
 
+HOME_HEADINGS = {
+    "kk": "Әлеуметтік қызметтер порталында өнім беруші болыңыз",
+    "ru": "Стать поставщиком на портале социальных услуг",
+    "en": "Become a supplier on the Social Services Portal",
+}
+
+
 def test_language_switcher_by_mouse(page):
     page.goto("/")
     for code in ("ru", "en", "kk"):
         page.locator(SWITCHER).get_by_role("button", name=OWN_NAMES[code]).click()
         expect_language(page, code)
+        expect(page.locator("main h1")).to_have_text(HOME_HEADINGS[code])
         for button in page.locator(f"{SWITCHER} button[lang]").all():
             assert button.get_attribute("lang") == button.get_attribute("value")
         assert_accessible(page)

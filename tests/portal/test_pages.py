@@ -75,6 +75,14 @@ def test_home_is_served_in_the_language_of_the_cookie(client, language):
     assert response["Content-Language"] == language
     assert f'<html lang="{language}">' in html
     assert current_language_button(html) == language
+    assert HOME_HEADINGS[language] in html
+
+
+HOME_HEADINGS = {
+    "kk": "Әлеуметтік қызметтер порталында өнім беруші болыңыз",
+    "ru": "Стать поставщиком на портале социальных услуг",
+    "en": "Become a supplier on the Social Services Portal",
+}
 
 
 @pytest.mark.django_db
