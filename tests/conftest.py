@@ -1,6 +1,30 @@
 """Fixtures shared by all tests."""
 
 import pytest
+from django.utils import translation
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "kazakh_default: keep the portal's real default language (Kazakh) for this test",
+    )
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(request, settings):
+    """Tests read messages in English, the language of the source strings.
+
+    The portal's default is Kazakh; a test that proves the default, or language choice, carries
+    ``@pytest.mark.kazakh_default``. Requests that name a language (cookie, Accept-Language)
+    still get it.
+    """
+    if request.node.get_closest_marker("kazakh_default"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

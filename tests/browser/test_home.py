@@ -30,6 +30,7 @@ def test_home_is_in_kazakh_by_default_and_accessible(page):
     assert_accessible(page)
 
 
+@pytest.mark.kazakh_default
 @pytest.mark.parametrize("browser_locale", ["de-DE"])
 def test_home_falls_back_to_kazakh_for_other_browser_languages(page):
     page.goto("/")

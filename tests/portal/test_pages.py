@@ -55,6 +55,7 @@ def current_language_button(html: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.kazakh_default
 @pytest.mark.django_db
 def test_home_is_in_kazakh_by_default(client):
     assert settings.LANGUAGE_CODE == "kk"
