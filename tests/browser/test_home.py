@@ -165,7 +165,7 @@ def test_operator_signs_in_sees_their_name_and_signs_out(page, live_server, user
     page.locator(".account__sign-out button").click()
     expect(page.locator(".account__name")).to_have_count(0)
     expect(page.locator(".notification-banner[role='status']")).to_have_count(1)
-    expect(page.locator(".account a[href='/sign-in/']")).to_have_count(1)
+    expect(page.locator(".account a[href='/eds/sign-in/']")).to_have_count(1)
     assert_accessible(page)
 
 

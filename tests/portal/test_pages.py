@@ -115,7 +115,7 @@ def test_home_shows_the_rules_edition_in_force(english):
 @pytest.mark.django_db
 def test_anonymous_visitor_sees_sign_in_link(english):
     html = english.get(reverse("portal:home")).content.decode()
-    assert f'href="{reverse("portal:sign-in")}"' in html
+    assert f'href="{reverse("eds:sign-in")}"' in html
     assert reverse("portal:sign-out") not in html
 
 
