@@ -19,6 +19,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.editions.acts import ORDER_18, ORDER_60
 from portal.editions.base import (
     AdmissionCondition,
     AnnexForm,
@@ -27,7 +28,6 @@ from portal.editions.base import (
     ComplaintKind,
     DeregistrationGround,
     Edition,
-    LegalAct,
     Offer,
     ReadmissionCondition,
     ReadmissionRule,
@@ -46,21 +46,6 @@ OFFERS = (Offer.TECHNICAL_AIDS, Offer.SANATORIUM, Offer.INDIVIDUAL_ASSISTANT, Of
 ALL_OFFERS = frozenset(OFFERS)
 # Services of p.2(1); sanatorium-resort treatment is counted among the goods there.
 SPECIALIST_SERVICES = frozenset({Offer.INDIVIDUAL_ASSISTANT, Offer.SIGN_LANGUAGE})
-
-ORDER_18 = LegalAct(
-    number="18",
-    signed_on=datetime.date(2020, 1, 22),
-    registered_on=datetime.date(2020, 1, 23),
-    registration_number="19912",
-    in_force_on=datetime.date(2020, 1, 1),
-)
-ORDER_60 = LegalAct(
-    number="60",
-    signed_on=datetime.date(2022, 2, 16),
-    registered_on=datetime.date(2022, 2, 17),
-    registration_number="26834",
-    in_force_on=datetime.date(2022, 2, 28),
-)
 
 EDITION_2020 = Edition(
     code="2020",

@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.editions.acts import ORDER_21, ORDER_60, ORDER_285, ORDER_298
 from portal.editions.base import (
     SERVICE_OFFERS,
     AdmissionCondition,
@@ -40,7 +41,6 @@ from portal.editions.base import (
     ComplaintKind,
     DeregistrationGround,
     Edition,
-    LegalAct,
     Majority,
     Offer,
     ReadmissionCondition,
@@ -59,34 +59,6 @@ IA = SupplierKind.INDIVIDUAL_ASSISTANT
 ALL_KINDS = frozenset({LE, IE, IA})
 ALL_OFFERS = frozenset(Offer.values)
 RESIDENTIAL = frozenset({Offer.SPECIAL_SOCIAL_SERVICES, Offer.SANATORIUM})
-
-ORDER_60 = LegalAct(
-    number="60",
-    signed_on=datetime.date(2022, 2, 16),
-    registered_on=datetime.date(2022, 2, 17),
-    registration_number="26834",
-    in_force_on=datetime.date(2022, 2, 28),
-    note=_(
-        "In force ten calendar days after the day of its first official publication (item 5 of "
-        "the order)."
-    ),
-)
-ORDER_298 = LegalAct(
-    number="298",
-    signed_on=datetime.date(2022, 8, 9),
-    note=_("In force ten calendar days after the day of its first official publication."),
-)
-ORDER_21 = LegalAct(
-    number="21",
-    signed_on=datetime.date(2023, 1, 20),
-    in_force_on=datetime.date(2023, 1, 1),
-)
-ORDER_285 = LegalAct(
-    number="285",
-    signed_on=datetime.date(2023, 6, 30),
-    in_force_on=datetime.date(2023, 7, 1),
-    note=_("Repealed Order No. 60; the text of the rules that followed is not available."),
-)
 
 EDITION_2022 = Edition(
     code="2022",
