@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("eds/", include("egov_gateway.eds.urls")),
+    path("cabinet/", include("suppliers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,8 @@
-"""Fixtures shared by all tests."""
+"""Fixtures shared by all tests.
+
+``test_pki`` (a session-wide test PKI published on loopback) and ``trust_test_pki`` are used by
+the signature tests and by every test that signs a document (the supplier cabinet, …).
+"""
 
 import pytest
 from django.utils import translation
@@ -47,3 +51,34 @@ def reference_rows(db):
 
     reference_data.add_regions(Region)
     reference_data.add_classifier(ClassifierItem)
+
+
+@pytest.fixture(scope="session")
+def revocation_server():
+    from egov_gateway.eds.testpki_server import RevocationServer
+
+    server = RevocationServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory, revocation_server):
+    """Built once per test session (per xdist worker) with ``build_test_pki``; its CRL/OCSP URLs
+    point at the loopback ``RevocationServer``."""
+    from egov_gateway.eds.testpki import TEST_PEOPLE, build_test_pki
+
+    pki = build_test_pki(
+        tmp_path_factory.mktemp("test-pki"), TEST_PEOPLE, base_url=revocation_server.url
+    )
+    revocation_server.pki = pki
+    return pki
+
+
+@pytest.fixture
+def trust_test_pki(settings, test_pki):
+    """The portal trusts the session's test PKI (CRLs from disk, no fetching, hard-fail)."""
+    for name, value in test_pki.settings_overrides().items():
+        setattr(settings, name, value)
+    settings.NCANODE_URL = ""
+    return test_pki

@@ -74,3 +74,19 @@ def tab_to(page: Page, selector: str, *, max_presses: int = 40) -> None:
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def choose_eds_signer(page: Page, *, intent: str, signer: str) -> None:
+    """On the EDS sign-in page: whom the person signs in as, and (sandbox only) whose test key
+    the sandbox NCALayer signs with ("IIN", or "IIN|BIN" for an organisation's key)."""
+    page.locator(f"input[name='intent'][value='{intent}']").check()
+    page.select_option("#id_test_signer", signer)
+
+
+def sign_in_with_eds(page: Page, *, intent: str, signer: str) -> None:
+    """Sign in through the real EDS sign-in page and the sandbox NCALayer (ID-3), so that the
+    session holds what the key says (its BIN and role OIDs), as for a real person."""
+    page.goto("/eds/sign-in/")
+    choose_eds_signer(page, intent=intent, signer=signer)
+    page.click("#eds-sign-button")
+    page.wait_for_selector(".account__name")

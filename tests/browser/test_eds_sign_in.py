@@ -18,7 +18,7 @@ from egov_gateway.eds.signin import StaffAccountMissing
 from portal.audit.models import AuditEvent
 from portal.models import Role, RoleAssignment, User
 from tests.browser import eds_sandbox
-from tests.browser.helpers import assert_accessible, sign_in_as
+from tests.browser.helpers import assert_accessible, choose_eds_signer, sign_in_as
 
 demo_pki = eds_sandbox.demo_pki
 ncalayer_sandbox = eds_sandbox.ncalayer_sandbox
@@ -51,9 +51,7 @@ def client_message(page, key: str) -> str:
     )
 
 
-def choose(page, *, intent: str, signer: str) -> None:
-    page.locator(f"input[name='intent'][value='{intent}']").check()
-    page.select_option("#id_test_signer", signer)
+choose = choose_eds_signer
 
 
 def test_demo_supplier_signs_in_with_the_organisation_auth_key(

@@ -1,0 +1,531 @@
+"""The supplier cabinet's HTML forms (SUP-2 … SUP-10).
+
+Forms check what one page can check: the format of what was typed (phones, e-mail, IBAN/BIC with
+``suppliers.validators``, IIN), and nothing about whether the application is complete: a draft
+may be saved half-filled on every step, and what is missing is said by the completeness check
+(SUP-6, ``services.completeness_problems``). Forms never save: views hand ``cleaned_data`` to
+``suppliers.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from portal.editions import Edition, Offer, SupplierKind
+from portal.identifiers import validate_iin
+from portal.models import ClassifierItem, Region
+from suppliers import validators
+from suppliers.models import (
+    Application,
+    DocType,
+    Offering,
+    ServiceAddress,
+    Specialist,
+)
+
+TEXT = {"class": "input--wide"}
+
+
+def _choices(widget_class, **attrs):
+    return widget_class(attrs={"class": "choices", **attrs})
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
+def active_regions():
+    return Region.objects.filter(is_active=True).order_by("kato")
+
+
+# --- start page (SUP-2) ----------------------------------------------------------------------
+
+
+class StartForm(forms.Form):
+    """Who the supplier is, where it is registered and what it offers (2022 p.3, p.5).
+
+    ``kinds`` are the kinds of supplier the signed-in certificate allows: an organisation's key
+    acts for a legal entity, a personal key for an individual entrepreneur or assistant.
+    """
+
+    kind = forms.ChoiceField(
+        label=_("What kind of supplier are you?"),
+        widget=_choices(forms.RadioSelect),
+        error_messages={"required": _("Choose what kind of supplier you are.")},
+    )
+    name = forms.CharField(
+        label=_("Name of the supplier"),
+        help_text=_(
+            "As registered: the organisation's name, or for an individual entrepreneur the name "
+            "of the business. An individual assistant gives their own full name."
+        ),
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Enter the name of the supplier.")},
+    )
+    region = RegionChoiceField(
+        label=_("Region where you are registered"),
+        help_text=_("Your application goes to the commission of this region."),
+        queryset=Region.objects.none(),
+        empty_label=_("Choose a region"),
+        error_messages={"required": _("Choose the region where you are registered.")},
+    )
+    offers = forms.MultipleChoiceField(
+        label=_("What do you offer?"),
+        help_text=_("Choose all that apply. You can change this until you submit."),
+        widget=_choices(forms.CheckboxSelectMultiple),
+        error_messages={"required": _("Choose at least one kind of goods or services you offer.")},
+    )
+
+    def __init__(self, *args, kinds: Iterable[str], edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(kinds)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in SupplierKind.choices if value in allowed
+        ]
+        if len(self.fields["kind"].choices) == 1:
+            self.fields["kind"].initial = self.fields["kind"].choices[0][0]
+        self.fields["region"].queryset = active_regions()
+        self.fields["offers"].choices = offer_choices(edition)
+
+
+def offer_choices(edition: Edition) -> list[tuple[str, str]]:
+    labels = dict(Offer.choices)
+    return [(code, labels[code]) for code in edition.offers]
+
+
+class OffersForm(forms.Form):
+    """The "What you offer" section: which offers the application covers (2022 p.3)."""
+
+    offers = forms.MultipleChoiceField(
+        label=_("What do you offer?"),
+        help_text=_("Choose all that apply. The sections of your application follow from this."),
+        widget=_choices(forms.CheckboxSelectMultiple),
+        error_messages={"required": _("Choose at least one kind of goods or services you offer.")},
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].choices = offer_choices(edition)
+
+
+# --- sections of the application (SUP-4) -------------------------------------------------------
+
+
+class SectionForm(forms.ModelForm):
+    """A section that edits fields of the application itself. Nothing is required here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def _post_clean(self):
+        # The application is changed only by services.save_section; keep the form's instance
+        # (the live application) untouched by ModelForm's construct_instance.
+        pass
+
+
+class ContactsForm(SectionForm):
+    """Contacts (2022 p.7(1); Annex 1: e-mail, phone, fax). People write phones with spaces,
+    brackets and dashes; they are kept in E.164 (``+77011234567``)."""
+
+    mobile_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        required=False,
+        help_text=_("For example, +7 701 123 45 67."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={**TEXT, "autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=32,
+        required=False,
+        help_text=_("With the area code, for example +7 7172 12 34 56."),
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    fax = forms.CharField(
+        label=_("Fax"),
+        max_length=32,
+        required=False,
+        help_text=_("If you have one."),
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    website = forms.URLField(
+        label=_("Web site"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text=_("If you have one, for example https://example.kz."),
+        widget=forms.URLInput(attrs={**TEXT, "autocomplete": "url"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["mobile_phone", "email", "phone", "fax", "website"]
+
+    def _phone(self, name: str, *, mobile: bool = False) -> str:
+        value = self.cleaned_data.get(name, "")
+        if not value:
+            return ""
+        return validators.normalise_kz_phone(value, mobile=mobile)
+
+    def clean_mobile_phone(self) -> str:
+        return self._phone("mobile_phone", mobile=True)
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_fax(self) -> str:
+        return self._phone("fax")
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data.get("email", "")
+        return validators.normalise_email(value) if value else ""
+
+
+class BankDetailsForm(SectionForm):
+    """Bank details (2022 p.7(2)): a Kazakh IBAN and the BIC of its bank."""
+
+    class Meta:
+        model = Application
+        fields = ["iban", "bic", "bank_name"]
+        widgets = {
+            "iban": forms.TextInput(attrs={**TEXT, "spellcheck": "false", "autocomplete": "off"}),
+            "bic": forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+            "bank_name": forms.TextInput(attrs=TEXT),
+        }
+        help_texts = {
+            "iban": _("20 characters starting with KZ, for example KZ86 125K ZT50 0410 0100."),
+            "bic": _("8 or 11 letters and digits, for example HSBKKZKX."),
+            "bank_name": _("Leave empty to take it from the IBAN, when the bank is known."),
+        }
+
+    def clean_iban(self) -> str:
+        value = self.cleaned_data.get("iban", "")
+        return validators.normalise_kz_iban(value) if value else ""
+
+    def clean_bic(self) -> str:
+        value = self.cleaned_data.get("bic", "")
+        return validators.normalise_bic(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        iban, bic = cleaned.get("iban"), cleaned.get("bic")
+        if iban and bic:
+            try:
+                validators.check_iban_matches_bic(iban=iban, bic=bic)
+            except ValidationError as error:
+                self.add_error("bic", error)
+        if iban and not cleaned.get("bank_name"):
+            cleaned["bank_name"] = validators.bank_name_for(iban)
+        return cleaned
+
+
+class StaffForm(SectionForm):
+    """Staff count (2022 p.7(7)); the list of specialists and the staffing table go with it."""
+
+    class Meta:
+        model = Application
+        fields = ["staff_count"]
+        widgets = {"staff_count": forms.NumberInput(attrs={"class": "input--short", "min": 0})}
+        help_texts = {"staff_count": _("The number of employees in your staffing table.")}
+
+
+class PlacesForm(SectionForm):
+    """Places for special social services and sanatorium-resort treatment (2022 p.7(8))."""
+
+    class Meta:
+        model = Application
+        fields = ["places_count"]
+        widgets = {"places_count": forms.NumberInput(attrs={"class": "input--short", "min": 0})}
+        help_texts = {
+            "places_count": _(
+                "How many people you can take at once for special social services or "
+                "sanatorium-resort treatment."
+            )
+        }
+
+
+class DepartmentForm(SectionForm):
+    """The department providing special social services (2022 p.7(9))."""
+
+    class Meta:
+        model = Application
+        fields = ["department_type", "department_kind", "department_name"]
+        widgets = {
+            "department_type": forms.TextInput(attrs=TEXT),
+            "department_kind": forms.TextInput(attrs=TEXT),
+            "department_name": forms.TextInput(attrs=TEXT),
+        }
+        help_texts = {
+            "department_type": _("For example: inpatient, semi-inpatient, home care."),
+            "department_kind": _("For example: for children, for adults, for older people."),
+        }
+
+
+class MaterialResourcesForm(SectionForm):
+    """Material resources for special social services and sanatorium treatment (2022 p.7(10))."""
+
+    class Meta:
+        model = Application
+        fields = ["material_resources"]
+        widgets = {"material_resources": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "material_resources": _(
+                "The medical equipment and other resources you provide the services with."
+            )
+        }
+
+
+class ConsentsForm(SectionForm):
+    """The consents of Annex 1 (SUP-7, SUP-10): personal data, and publication yes or no."""
+
+    consent_publication = forms.TypedChoiceField(
+        label=_("Do you consent to the publication of your data in the registers of the portal?"),
+        help_text=_(
+            "If you are admitted, your data appear in the public registers only with your "
+            "consent. You sign this answer with the application."
+        ),
+        choices=[("yes", _("Yes, publish my data")), ("no", _("No, do not publish my data"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        widget=_choices(forms.RadioSelect),
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["consent_personal_data", "consent_publication"]
+        widgets = {"consent_personal_data": forms.CheckboxInput()}
+        labels = {
+            "consent_personal_data": _(
+                "I consent to the collection and processing of my personal data of limited "
+                "access, protected by law and held in information systems, for registration on "
+                "and use of the Social Services Portal."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answer = self.instance.consent_publication if self.instance else None
+        if not self.is_bound and answer is not None:
+            self.initial["consent_publication"] = "yes" if answer else "no"
+
+
+# --- rows: offerings, addresses, specialists ---------------------------------------------------
+
+
+class ClassifierItemChoiceField(forms.ModelChoiceField):
+    """The classifier's items, each shown with its code."""
+
+    def label_from_instance(self, obj: ClassifierItem) -> str:
+        return f"{obj.code} {obj.name}"
+
+    def group_by_kind(self) -> None:
+        """Show the items in groups by kind (goods, services): ``<optgroup>`` in the select."""
+        items = list(self.queryset)
+        groups: list = [("", self.empty_label)]
+        for kind, label in ClassifierItem.Kind.choices:
+            options = [
+                (item.pk, self.label_from_instance(item)) for item in items if item.kind == kind
+            ]
+            if options:
+                groups.append((label, options))
+        self.choices = groups
+
+
+class RowForm(forms.ModelForm):
+    """A row of the application (an offering, an address, a specialist). Never saved here."""
+
+    def _post_clean(self):
+        pass
+
+
+class OfferingForm(RowForm):
+    """A kind of goods or service with its characteristics and price (2022 p.7(3)-(5)); edition
+    2020 also asks for the quantity in stock (E20-1)."""
+
+    classifier_item = ClassifierItemChoiceField(
+        label=_("Kind of goods or service"),
+        help_text=_("From the classifier of goods and services."),
+        queryset=ClassifierItem.objects.none(),
+        empty_label=_("Choose from the classifier"),
+        error_messages={"required": _("Choose the kind of goods or service.")},
+    )
+
+    class Meta:
+        model = Offering
+        fields = ["classifier_item", "characteristics", "price", "unit", "stock_quantity"]
+        widgets = {
+            "characteristics": forms.Textarea(attrs={"rows": 5}),
+            "price": forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
+            "unit": forms.TextInput(),
+            "stock_quantity": forms.NumberInput(attrs={"class": "input--short", "min": 0}),
+        }
+        help_texts = {
+            "characteristics": _("Size, material, model, what the service includes."),
+            "price": _("In tenge, for example 125000 or 125000.50."),
+            "unit": _("For example: piece, pair, day, hour, course."),
+        }
+
+    def __init__(self, *args, edition: Edition, classifier_items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classifier_item"].queryset = (
+            classifier_items
+            if classifier_items is not None
+            else ClassifierItem.objects.filter(is_active=True).order_by("kind", "code")
+        )
+        self.fields["classifier_item"].group_by_kind()
+        if not edition.requires_stock_quantity:
+            del self.fields["stock_quantity"]
+        self.fields["price"].localize = False
+
+
+class AddressForm(RowForm):
+    """An address where goods are sold or services provided (2022 p.7(6))."""
+
+    region = RegionChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        empty_label=_("Choose a region"),
+        error_messages={"required": _("Choose the region of the address.")},
+    )
+
+    class Meta:
+        model = ServiceAddress
+        fields = ["region", "settlement", "street", "building", "premises"]
+        widgets = {
+            "settlement": forms.TextInput(attrs=TEXT),
+            "street": forms.TextInput(attrs=TEXT),
+            "building": forms.TextInput(attrs={"class": "input--short"}),
+            "premises": forms.TextInput(attrs={"class": "input--short"}),
+        }
+        help_texts = {"premises": _("Office, flat or room, if any.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An address starts with its region; the rest may follow later (the completeness check
+        # says what is missing).
+        self.fields["region"].queryset = active_regions()
+
+
+class SpecialistForm(RowForm):
+    """A specialist: education, qualification and experience (2022 p.7(7), p.7(11)). A row
+    counts when anything is typed in it; what is missing is said by the completeness check."""
+
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=20,
+        required=False,
+        help_text=_("12 digits, if you know it."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    class Meta:
+        model = Specialist
+        fields = ["full_name", "iin", "position", "education", "qualification", "experience_years"]
+        widgets = {
+            "full_name": forms.TextInput(attrs=TEXT),
+            "position": forms.TextInput(attrs=TEXT),
+            "education": forms.Textarea(attrs={"rows": 3}),
+            "qualification": forms.Textarea(attrs={"rows": 3}),
+            "experience_years": forms.NumberInput(attrs={"class": "input--short", "min": 0}),
+        }
+        help_texts = {
+            "education": _("The educational institution, the year and the speciality."),
+            "qualification": _("Certificates and qualification categories."),
+        }
+
+    def clean_iin(self) -> str:
+        value = "".join(self.cleaned_data.get("iin", "").split())
+        if value:
+            validate_iin(value)
+        return value
+
+
+# --- state data the state did not return (SUP-3, SUP-5) ----------------------------------------
+
+
+class SuppliedStateItemsForm(forms.Form):
+    """One text field per state-data item the state systems did not return."""
+
+    def __init__(self, *args, items: Iterable, initial_values: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[item.code] = forms.CharField(
+                label=item.text,
+                required=False,
+                max_length=2000,
+                initial=initial_values.get(item.code, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+
+# --- documents (SUP-5) -----------------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    """Upload of a supporting document: PDF, JPEG or PNG, checked by its content."""
+
+    doc_type = forms.ChoiceField(
+        label=_("Type of document"),
+        error_messages={"required": _("Choose the type of document.")},
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A PDF, JPEG or PNG file."),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("The selected file is empty."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until (if the document has an expiry date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Enter the date like 31.12.2027.")},
+    )
+
+    def __init__(self, *args, doc_types: Iterable[str], max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(DocType.choices)
+        self.doc_types = list(doc_types)
+        self.fields["doc_type"].choices = [(code, labels[code]) for code in self.doc_types]
+        # With one type there is nothing to choose: the type is the requirement's.
+        self.fields["doc_type"].required = len(self.doc_types) > 1
+        self.fields["file"].help_text = _("A PDF, JPEG or PNG file, no larger than %(limit)s.") % {
+            "limit": filesizeformat(max_bytes)
+        }
+
+    def clean_doc_type(self) -> str:
+        value = self.cleaned_data.get("doc_type")
+        return value or self.doc_types[0]
+
+
+# --- signing and submitting (SUP-7, SUP-8) ------------------------------------------------------
+
+
+class AnnexLanguageForm(forms.Form):
+    """The language of the Annex 1 document the supplier signs (Kazakh or Russian)."""
+
+    language = forms.ChoiceField(
+        label=_("Which language do you sign the application in?"),
+        choices=[("kk", _("Kazakh")), ("ru", _("Russian"))],
+        widget=_choices(forms.RadioSelect),
+        error_messages={"required": _("Choose the language of the application.")},
+    )

@@ -1,0 +1,100 @@
+"""Reads for the supplier cabinet: who acts for which supplier, the public offer, the task list,
+state data with its provenance, the documents asked for, the completeness check and the status.
+
+Field ids in ``Problem.field_id`` are the HTML ids of the cabinet's form fields, by Django's
+default ``id_<name>`` and, for repeated rows (formsets), ``id_<prefix>-<index>-<name>``:
+
+* model fields of the application: ``id_mobile_phone``, ``id_iban``, ``id_places_count``,
+  ``id_consent_publication`` …; the offers chosen: ``id_offers``;
+* offerings, addresses, specialists: ``id_offerings-0-price``, ``id_addresses-1-street``,
+  ``id_specialists-0-diploma`` … (index = position in ``application.offerings.all()`` etc.);
+* data the state did not return: ``id_state-<item code>``; its proof: ``id_proof-<item code>``;
+* a section's documents: ``id_document-<doc type>``; a certificate for one kind of goods
+  (edition 2020): ``id_certificate-<classifier code>``;
+* conditions checked against state data (edition 2020, E20-2): ``id_condition-<code>``.
+"""
+
+from suppliers.selectors.acting import (
+    StartOption,
+    current_application,
+    current_supplier_for,
+    may_act_as,
+    may_act_for,
+    start_options,
+)
+from suppliers.selectors.completeness import Problem, completeness_problems
+from suppliers.selectors.offer import (
+    CURRENT_OFFER_VERSION,
+    OFFER_LANGUAGES,
+    OFFER_VERSIONS,
+    has_accepted_offer,
+    identify_offer,
+    offer_acceptance,
+    offer_language,
+    render_offer,
+)
+from suppliers.selectors.sections import (
+    ITEM_SECTIONS,
+    PORTAL_CHECKED_CONDITIONS,
+    SECTION_DOCUMENTS,
+    DocumentRequirement,
+    application_edition,
+    classifier_items_for,
+    document_requirements,
+    offer_of,
+    section_is_required,
+    sections_for,
+)
+from suppliers.selectors.state_data import StateDataRow, state_data_rows, state_value
+from suppliers.selectors.status import (
+    StatusView,
+    application_status,
+    arrival_day,
+    documents_of,
+    may_download,
+    review_deadline,
+    submitted_applications,
+)
+from suppliers.selectors.task_list import Task, TaskStatus, task_list
+
+__all__ = [
+    "CURRENT_OFFER_VERSION",
+    "DocumentRequirement",
+    "ITEM_SECTIONS",
+    "OFFER_LANGUAGES",
+    "OFFER_VERSIONS",
+    "PORTAL_CHECKED_CONDITIONS",
+    "Problem",
+    "SECTION_DOCUMENTS",
+    "StartOption",
+    "StateDataRow",
+    "StatusView",
+    "Task",
+    "TaskStatus",
+    "application_edition",
+    "application_status",
+    "arrival_day",
+    "classifier_items_for",
+    "completeness_problems",
+    "current_application",
+    "current_supplier_for",
+    "document_requirements",
+    "documents_of",
+    "has_accepted_offer",
+    "identify_offer",
+    "may_act_as",
+    "may_act_for",
+    "may_download",
+    "offer_acceptance",
+    "offer_language",
+    "offer_of",
+    "render_offer",
+    "review_deadline",
+    "section_is_required",
+    "sections_for",
+    "start_options",
+    "state_data_rows",
+    "state_value",
+    "submitted_applications",
+    "task_list",
+]

@@ -1,0 +1,493 @@
+"""The completeness check and the checks of each section (SUP-6, E20-1..E20-3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov_gateway.coverage import holder_of
+from egov_gateway.models import StateRecord
+from egov_gateway.selectors import current_state_data
+from portal.calendar import ALMATY
+from portal.editions.base import Offer, Text
+from portal.models import ClassifierItem
+from suppliers import validators
+from suppliers.models import (
+    Application,
+    DocType,
+    Section,
+)
+from suppliers.selectors.sections import document_requirements, offer_of, sections_for
+from suppliers.selectors.state_data import state_data_rows
+
+# --- completeness (SUP-6, E20-1..E20-3) ---
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A missing or invalid item: which section, the id of the field to link to, and what to do."""
+
+    section: str
+    field_id: str
+    message: Text
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def completeness_problems(
+    application: Application, *, on: datetime.date | None = None
+) -> list[Problem]:
+    """Every missing or invalid item of the application, each with the field to fix (SUP-6;
+    2022 p.8, 2020 p.11). Empty means the application can be signed and submitted.
+
+    Checks the sections of ``sections_for`` (SUP-4), the data the state did not confirm and its
+    proof (SUP-5), the consents of Annex 1 (SUP-7, SUP-10), and under edition 2020 the stock
+    quantity (E20-1), the conditions of item 6 from state data and documents (E20-2) and one
+    entry per kind of goods or service with its characteristics (E20-3).
+    """
+    on = on or timezone.localdate(timezone=ALMATY)
+    problems: list[Problem] = []
+    if not application.offers:
+        problems.append(
+            Problem(Section.OFFERS, "id_offers", _("Choose what you offer through the portal."))
+        )
+    for section in sections_for(application):
+        check = _SECTION_CHECKS.get(section)
+        if check is not None:
+            problems.extend(check(application, on))
+    problems.extend(_document_problems(application, on))
+    order = {section: n for n, section in enumerate(sections_for(application))}
+    return sorted(problems, key=lambda p: order.get(p.section, len(order)))
+
+
+# --- the checks of each section (used by completeness_problems) ---
+
+
+def _message(error: ValidationError) -> Text:
+    return error.messages[0] if error.messages else _("This value is not valid.")
+
+
+def _check_contacts(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(1), 2020 p.5(3): mobile phone, e-mail, contact phone; web site and fax if any."""
+    section = Section.CONTACTS
+    problems = []
+    fields = (
+        ("mobile_phone", _("Enter a mobile phone number."), validators.validate_kz_mobile_phone),
+        ("email", _("Enter an e-mail address."), validators.normalise_email),
+        ("phone", _("Enter a contact phone number."), validators.validate_kz_phone),
+    )
+    for name, missing, validate in fields:
+        value = getattr(application, name)
+        if not value:
+            problems.append(Problem(section, f"id_{name}", missing))
+            continue
+        try:
+            validate(value)
+        except ValidationError as error:
+            problems.append(Problem(section, f"id_{name}", _message(error)))
+    if application.fax:
+        try:
+            validators.validate_kz_phone(application.fax)
+        except ValidationError as error:
+            problems.append(Problem(section, "id_fax", _message(error)))
+    return problems
+
+
+def _check_bank_details(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(2), 2020 p.5(6): a Kazakh IBAN, the BIC of its bank, the bank's name."""
+    section = Section.BANK_DETAILS
+    problems = []
+    iban = bic = ""
+    try:
+        iban = validators.normalise_kz_iban(application.iban)
+    except ValidationError as error:
+        problems.append(Problem(section, "id_iban", _message(error)))
+    try:
+        bic = validators.normalise_bic(application.bic)
+    except ValidationError as error:
+        problems.append(Problem(section, "id_bic", _message(error)))
+    if iban and bic:
+        try:
+            validators.check_iban_matches_bic(iban=iban, bic=bic)
+        except ValidationError as error:
+            problems.append(Problem(section, "id_bic", _message(error)))
+    if not application.bank_name.strip():
+        problems.append(Problem(section, "id_bank_name", _("Enter the name of the bank.")))
+    return problems
+
+
+def _check_offerings(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(3)-(5); 2020 p.5(1),(2),(5), p.6(6), p.8 (E20-1, E20-3): each kind of goods or
+    service from the classifier, within what is offered, with characteristics and a price; under
+    edition 2020 also the quantity in stock of goods, and one entry per kind."""
+    section = Section.OFFERINGS
+    edition = application.edition
+    offerings = list(application.offerings.select_related("classifier_item"))
+    problems: list[Problem] = []
+    if not offerings:
+        return [
+            Problem(
+                section,
+                "id_offerings-0-classifier_item",
+                _("Add at least one kind of goods or service that you offer."),
+            )
+        ]
+    items = edition.data_items_for(
+        supplier_kind=application.supplier.kind, offers=application.offers
+    )
+    asks_stock = edition.requires_stock_quantity and any(
+        item.code == "stock_quantity" for item in items
+    )
+    covered = {offer_of(o.classifier_item) for o in offerings}
+    for offer in application.offers:
+        if offer not in covered:
+            problems.append(
+                Problem(
+                    section,
+                    "id_offerings-0-classifier_item",
+                    _("Add the goods or services you offer as: %(offer)s.")
+                    % {"offer": Offer(offer).label},
+                )
+            )
+    seen: set[int] = set()
+    for index, offering in enumerate(offerings):
+        item = offering.classifier_item
+        name = f"{item.code} {item.name}"
+        prefix = f"id_offerings-{index}-"
+        if offer_of(item) not in application.offers or not item.is_active:
+            problems.append(
+                Problem(
+                    section,
+                    prefix + "classifier_item",
+                    _("%(item)s is not among what you offer: remove it or change your offers.")
+                    % {"item": name},
+                )
+            )
+        if edition.one_application_per_kind and item.pk in seen:
+            problems.append(
+                Problem(
+                    section,
+                    prefix + "classifier_item",
+                    _(
+                        "%(item)s is entered more than once: give each kind of goods or service "
+                        "one entry with its characteristics."
+                    )
+                    % {"item": name},
+                )
+            )
+        seen.add(item.pk)
+        if not offering.characteristics.strip():
+            problems.append(
+                Problem(
+                    section,
+                    prefix + "characteristics",
+                    _("Describe the characteristics of %(item)s.") % {"item": name},
+                )
+            )
+        if offering.price is None or offering.price <= 0:
+            problems.append(
+                Problem(
+                    section,
+                    prefix + "price",
+                    _("Enter the price of %(item)s in tenge.") % {"item": name},
+                )
+            )
+        if (
+            asks_stock
+            and item.kind == ClassifierItem.Kind.GOODS
+            and offering.stock_quantity is None
+        ):
+            problems.append(
+                Problem(
+                    section,
+                    prefix + "stock_quantity",
+                    _("Enter the quantity of %(item)s in stock.") % {"item": name},
+                )
+            )
+    return problems
+
+
+def _check_addresses(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(6), 2020 p.5(4): where goods are sold or services provided."""
+    section = Section.ADDRESSES
+    addresses = list(application.addresses.all())
+    if not addresses:
+        return [
+            Problem(
+                section,
+                "id_addresses-0-region",
+                _("Add at least one address where you sell goods or provide services."),
+            )
+        ]
+    problems = []
+    messages = {
+        "settlement": _("Enter the city, district or settlement of address %(n)d."),
+        "street": _("Enter the street of address %(n)d."),
+        "building": _("Enter the building number of address %(n)d."),
+    }
+    for index, address in enumerate(addresses):
+        for name, message in messages.items():
+            if not getattr(address, name).strip():
+                problems.append(
+                    Problem(section, f"id_addresses-{index}-{name}", message % {"n": index + 1})
+                )
+    return problems
+
+
+def _check_department(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(9): type, kind and name of the department providing special social services."""
+    section = Section.DEPARTMENT
+    messages = {
+        "department_type": _("Enter the type of the department."),
+        "department_kind": _("Enter the kind of the department."),
+        "department_name": _("Enter the name of the department."),
+    }
+    return [
+        Problem(section, f"id_{name}", message)
+        for name, message in messages.items()
+        if not getattr(application, name).strip()
+    ]
+
+
+def _check_specialists(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.7(11): education, qualification and work experience of the specialists."""
+    section = Section.SPECIALISTS
+    specialists = list(application.specialists.all())
+    if not specialists:
+        return [
+            Problem(
+                section,
+                "id_specialists-0-full_name",
+                _("Add at least one specialist who provides the services."),
+            )
+        ]
+    problems = []
+    messages = {
+        "full_name": _("Enter the full name of specialist %(n)d."),
+        "position": _("Enter the position of specialist %(n)d."),
+        "education": _("Enter the education of specialist %(n)d."),
+        "qualification": _("Enter the qualification of specialist %(n)d."),
+    }
+    for index, specialist in enumerate(specialists):
+        for name, message in messages.items():
+            if not getattr(specialist, name).strip():
+                problems.append(
+                    Problem(section, f"id_specialists-{index}-{name}", message % {"n": index + 1})
+                )
+        if specialist.experience_years is None:
+            problems.append(
+                Problem(
+                    section,
+                    f"id_specialists-{index}-experience_years",
+                    _("Enter the work experience, in years, of specialist %(n)d.")
+                    % {"n": index + 1},
+                )
+            )
+    return problems
+
+
+def _check_state_data(application: Application, on: datetime.date) -> list[Problem]:
+    """2022 p.6 (last paragraph), p.7; SUP-3, SUP-5: what the state did not confirm is entered by
+    the supplier (and proved by a document, see ``document_requirements``); a source that has
+    not answered is asked again, never taken as "no record" (SYNC-3)."""
+    section = Section.STATE_DATA
+    problems = []
+    for row in state_data_rows(application):
+        if row.confirmed:
+            continue
+        if not row.answered and row.source:
+            problems.append(
+                Problem(
+                    section,
+                    row.field_id,
+                    _(
+                        "The data “%(item)s” has not been received from %(source)s yet. Request "
+                        "the state data again."
+                    )
+                    % {"item": row.text, "source": row.source_label},
+                )
+            )
+        elif not row.supplied_value.strip():
+            problems.append(
+                Problem(
+                    section,
+                    row.field_id,
+                    _("Enter “%(item)s”: the state systems did not confirm it.")
+                    % {"item": row.text},
+                )
+            )
+    return problems
+
+
+def _condition_record(application: Application, code: str, current: dict) -> StateRecord | None:
+    holder = holder_of(code, supplier_kind=application.supplier.kind)
+    return current.get(holder) if holder else None
+
+
+def _check_conditions(application: Application, on: datetime.date) -> list[Problem]:
+    """2020 p.6(1)-(3) (E20-2) from the state data: no tax or social-contribution debts, not in
+    bankruptcy or liquidation, not in the register of unscrupulous participants of public
+    procurement. The certificates of p.6(4),(5) are documents (``document_requirements``); the
+    prices of p.6(6) are checked with the offerings."""
+    section = Section.CONDITIONS
+    edition = application.edition
+    current = current_state_data(identifier=application.supplier.identifier)
+    problems = []
+    for condition in edition.admission_conditions:
+        if condition.code not in (
+            "no_debts",
+            "not_bankrupt_or_liquidated",
+            "not_in_procurement_register",
+        ):
+            continue
+        field_id = f"id_condition-{condition.code}"
+        record = _condition_record(application, condition.code, current)
+        if record is None:
+            problems.append(
+                Problem(
+                    section,
+                    field_id,
+                    _(
+                        "Whether the condition “%(condition)s” is met has not been received from "
+                        "the state systems yet. Request the state data again."
+                    )
+                    % {"condition": condition.text},
+                )
+            )
+            continue
+        data = record.data if record.found else {}
+        if condition.code == "no_debts" and record.found:
+            tax = Decimal(str(data.get("tax_debt") or "0"))
+            social = Decimal(str(data.get("social_contribution_debt") or "0"))
+            if tax > 0 or social > 0:
+                problems.append(
+                    Problem(
+                        section,
+                        field_id,
+                        _(
+                            "The tax authority reports debts (taxes: %(tax)s tenge, social "
+                            "contributions: %(social)s tenge, as of %(as_of)s). Suppliers with "
+                            "debts cannot be registered (%(clause)s)."
+                        )
+                        % {
+                            "tax": tax,
+                            "social": social,
+                            "as_of": data.get("as_of") or "—",
+                            "clause": condition.clause,
+                        },
+                    )
+                )
+        elif condition.code == "not_bankrupt_or_liquidated":
+            ended = data.get("liquidated_on") or data.get("ended_on")
+            if not record.found or ended:
+                problems.append(
+                    Problem(
+                        section,
+                        field_id,
+                        _(
+                            "The state systems do not confirm that the supplier is active: it is "
+                            "not registered, or is in liquidation or bankruptcy (%(clause)s)."
+                        )
+                        % {"clause": condition.clause},
+                    )
+                )
+        elif condition.code == "not_in_procurement_register" and record.found:
+            problems.append(
+                Problem(
+                    section,
+                    field_id,
+                    _(
+                        "The supplier is in the register of unscrupulous participants of public "
+                        "procurement and cannot be registered (%(clause)s)."
+                    )
+                    % {"clause": condition.clause},
+                )
+            )
+    return problems
+
+
+def _check_consents(application: Application, on: datetime.date) -> list[Problem]:
+    """Annex 1 (SUP-7): consent to the processing of personal data; SUP-10 (2022 p.18): a yes or
+    no answer on publication, where the edition makes publication depend on consent."""
+    section = Section.CONSENTS
+    problems = []
+    if not application.consent_personal_data:
+        problems.append(
+            Problem(
+                section,
+                "id_consent_personal_data",
+                _("Give your consent to the processing of personal data: it is part of Annex 1."),
+            )
+        )
+    if application.edition.publication_requires_consent and application.consent_publication is None:
+        problems.append(
+            Problem(
+                section,
+                "id_consent_publication",
+                _("Choose whether you consent to the publication of your data in the registers."),
+            )
+        )
+    return problems
+
+
+def _document_problems(application: Application, on: datetime.date) -> list[Problem]:
+    """Required documents present, and no document expired (SUP-5; 2020 p.6(4),(5), p.7)."""
+    documents = list(application.documents.all())
+    problems = []
+    certificate_types = {DocType.CONFORMITY_CERTIFICATE, DocType.MEDICAL_DEVICE_REGISTRATION}
+    for requirement in document_requirements(application):
+        if requirement.doc_type == DocType.CONFORMITY_CERTIFICATE and requirement.item_code:
+            matching = [
+                d
+                for d in documents
+                if d.doc_type in certificate_types and d.item_code == requirement.item_code
+            ]
+        elif requirement.item_code:
+            matching = [
+                d
+                for d in documents
+                if d.doc_type == requirement.doc_type and d.item_code == requirement.item_code
+            ]
+        else:
+            matching = [d for d in documents if d.doc_type == requirement.doc_type]
+        valid = [d for d in matching if d.expires_on is None or d.expires_on >= on]
+        if requirement.required and not matching:
+            problems.append(
+                Problem(
+                    requirement.section,
+                    requirement.field_id,
+                    _("Upload the document: %(document)s.") % {"document": requirement.title},
+                )
+            )
+        elif matching and not valid:
+            problems.append(
+                Problem(
+                    requirement.section,
+                    requirement.field_id,
+                    _("The document “%(document)s” expired on %(date)s: upload a valid one.")
+                    % {
+                        "document": requirement.title,
+                        "date": f"{max(d.expires_on for d in matching):%d.%m.%Y}",
+                    },
+                )
+            )
+    return problems
+
+
+_SECTION_CHECKS = {
+    Section.CONTACTS: _check_contacts,
+    Section.BANK_DETAILS: _check_bank_details,
+    Section.OFFERINGS: _check_offerings,
+    Section.ADDRESSES: _check_addresses,
+    Section.DEPARTMENT: _check_department,
+    Section.SPECIALISTS: _check_specialists,
+    Section.STATE_DATA: _check_state_data,
+    Section.CONDITIONS: _check_conditions,
+    Section.CONSENTS: _check_consents,
+}

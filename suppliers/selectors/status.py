@@ -1,0 +1,138 @@
+"""The application's status, deadlines and who may see its documents (SUP-9, CAL-2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.calendar import ALMATY
+from portal.editions import Edition
+from portal.editions.base import Text
+from portal.models import Role, User
+from suppliers.models import (
+    Application,
+    SupportingDocument,
+)
+from suppliers.selectors.acting import may_act_for
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusView:
+    """Where the application stands, what happens next and by when (SUP-9, CAL-2)."""
+
+    status: str
+    stage: Text
+    next_step: Text
+    due: datetime.date | None
+    reasons: tuple[Text, ...] = ()
+    submitted_on: datetime.date | None = None
+    region_name: str = ""
+    can_withdraw: bool = False
+    overdue: bool = False
+
+
+def application_status(
+    application: Application, *, today: datetime.date | None = None
+) -> StatusView:
+    """The status shown in the cabinet (2022 p.16, SUP-9): the stage, the next step and its
+    deadline (the review deadline of the edition, CAL-2), and the decision's reasons once the
+    commission has decided."""
+    today = today or timezone.localdate(timezone=ALMATY)
+    status = application.status
+    submitted_on = (
+        timezone.localtime(application.submitted_at, ALMATY).date()
+        if application.submitted_at
+        else None
+    )
+    region_name = application.region.name if application.region_id else ""
+    if status == Application.Status.DRAFT:
+        return StatusView(
+            status=status,
+            stage=_("Draft: not yet submitted"),
+            next_step=_(
+                "Complete every section, check your answers, then sign the application with your "
+                "EDS and submit it."
+            ),
+            due=None,
+            can_withdraw=True,
+        )
+    if status == Application.Status.SUBMITTED:
+        due = application.review_due
+        return StatusView(
+            status=status,
+            stage=_("Submitted: with the commission"),
+            next_step=_(
+                "The commission of %(region)s checks your application and decides by %(due)s. "
+                "You will receive an e-mail when the decision is made."
+            )
+            % {"region": region_name, "due": f"{due:%d.%m.%Y}" if due else "—"},
+            due=due,
+            submitted_on=submitted_on,
+            region_name=region_name,
+            can_withdraw=True,
+            overdue=bool(due and today > due),
+        )
+    if status == Application.Status.WITHDRAWN:
+        return StatusView(
+            status=status,
+            stage=_("Withdrawn"),
+            next_step=_("You withdrew this application. You can start a new one at any time."),
+            due=None,
+            submitted_on=submitted_on,
+            region_name=region_name,
+        )
+    # States added by the commission workspace show their own label until it describes them.
+    return StatusView(
+        status=status,
+        stage=application.get_status_display(),
+        next_step="",
+        due=application.review_due,
+        submitted_on=submitted_on,
+        region_name=region_name,
+    )
+
+
+def review_deadline(*, edition: Edition, arrived_on: datetime.date) -> datetime.date:
+    """The day by which the commission decides on an application that arrived on a day (CAL-2):
+    ``edition.decision_due`` counts the edition's working days from the day after arrival."""
+    return edition.decision_due(arrived_on)
+
+
+def arrival_day(moment: datetime.datetime) -> datetime.date:
+    """The day an application arrives: the date in Astana/Almaty time of its submission."""
+    return timezone.localtime(moment, ALMATY).date()
+
+
+def submitted_applications(*, region=None) -> QuerySet[Application]:
+    """Applications with the commission (operators' and, later, the commission's list)."""
+    applications = Application.objects.filter(status=Application.Status.SUBMITTED).select_related(
+        "supplier", "region"
+    )
+    if region is not None:
+        applications = applications.filter(region=region)
+    return applications.order_by("review_due", "submitted_at")
+
+
+def documents_of(application: Application) -> QuerySet[SupportingDocument]:
+    return application.documents.select_related("uploaded_by").order_by("doc_type", "uploaded_at")
+
+
+def may_download(*, user: User, document: SupportingDocument) -> bool:
+    """Documents are served only to the supplier's people, the commission of the application's
+    region (once submitted) and operators (issue 5, item 4)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    application = document.application
+    if may_act_for(user=user, supplier=application.supplier):
+        return True
+    if user.has_role(Role.OPERATOR):
+        return True
+    if application.status != Application.Status.DRAFT and application.region_id:
+        return user.roles.filter(
+            role__in=(Role.MEMBER, Role.SECRETARY), region_id=application.region_id
+        ).exists()
+    return False

@@ -1,0 +1,101 @@
+"""Helpers shared by the acts: who may act, eligibility, locking, the draft check, signing,
+the last-change marks and the status e-mail.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from deregistration.eligibility import admission_eligibility
+from egov_gateway.eds.services import record_signature
+from egov_gateway.eds.signer import Purpose
+from egov_gateway.eds.verify import verify_cms
+from portal.models import Role, User
+from suppliers import selectors
+from suppliers.models import (
+    Application,
+    Supplier,
+)
+from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible, NotEntitledToSign
+
+# --- helpers ---
+
+
+def _require_rights(*, user: User, supplier: Supplier) -> None:
+    if not selectors.may_act_for(user=user, supplier=supplier):
+        raise NotAuthorised()
+
+
+def _require_eligible(identifier: str) -> None:
+    eligibility = admission_eligibility(identifier=identifier)
+    if not eligibility.allowed:
+        raise NotEligible(eligibility.reason, code=eligibility.code)
+
+
+def _locked(application: Application) -> Application:
+    """The application re-read under a row lock (one act at a time)."""
+    return Application.objects.select_for_update().select_related("supplier").get(pk=application.pk)
+
+
+def _require_draft(application: Application) -> None:
+    if application.status != Application.Status.DRAFT:
+        raise NotEditable()
+
+
+def _sign(
+    *,
+    supplier: Supplier,
+    user: User,
+    cms: bytes,
+    data: bytes | None,
+    obj=None,
+    document_kind: str,
+    basis: str,
+):
+    """Verify and record a signature of ``data`` by ``user`` acting for ``supplier``.
+
+    A legal entity binds itself only through the key of its head or of a person with the right
+    to sign (role OIDs, ``VerifiedSigner.may_sign_for_organisation``); an employee's key of the
+    same BIN is refused before anything is stored (SUP-2). A natural person signs with their own
+    key for their own IIN.
+    """
+    expected_bin = supplier.identifier if supplier.is_legal_entity else None
+    if supplier.is_legal_entity:
+        signer = verify_cms(
+            cms, data, purpose=Purpose.SIGN, expected_iin=user.iin, expected_bin=expected_bin
+        )
+        if not signer.may_sign_for_organisation:
+            raise NotEntitledToSign(detail=f"role OIDs {list(signer.role_oids)}")
+    elif supplier.identifier != user.iin:
+        raise NotAuthorised()
+    return record_signature(
+        cms=cms,
+        data=data,
+        purpose=Purpose.SIGN,
+        signer_user=user,
+        expected_iin=user.iin,
+        expected_bin=expected_bin,
+        obj=obj,
+        document_kind=document_kind,
+        basis=basis,
+        role=Role.SUPPLIER,
+    )
+
+
+def _touch(application: Application, section: str | None = None) -> None:
+    """Count a change of the data: a rendered Annex 1 of an older revision is no longer signed."""
+    application.revision += 1
+    fields = ["revision", "updated_at"]
+    if section and section not in application.sections_saved:
+        application.sections_saved = [*application.sections_saved, section]
+        fields.append("sections_saved")
+    application.save(update_fields=fields)
+
+
+def _notify_status(application: Application, event) -> None:
+    from suppliers.tasks import send_status_email
+
+    key = f"audit:{event.pk}"
+    transaction.on_commit(
+        lambda: send_status_email.delay(application_id=application.pk, event_key=key)
+    )

@@ -1,0 +1,119 @@
+"""Supporting documents of the draft (SUP-5)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import services as audit
+from portal.models import Role, User
+from suppliers import validators
+from suppliers.models import (
+    Application,
+    DocType,
+    SupportingDocument,
+)
+from suppliers.services.common import _locked, _require_draft, _require_rights, _touch
+
+# --- documents (SUP-5) ---
+
+
+def add_document(
+    *,
+    application: Application,
+    uploaded_file: UploadedFile,
+    doc_type: str,
+    user: User,
+    item_code: str = "",
+    expires_on: datetime.date | None = None,
+) -> SupportingDocument:
+    """Attach a supporting document to the draft (2022 p.7 last paragraph; 2020 p.7; SUP-5).
+
+    The content decides (``validators.check_upload``): PDF, JPEG or PNG, within the size limit,
+    its content matching its extension and readable. The file goes to private storage under a
+    random name; the name the supplier gave is kept only as ``original_name``.
+    """
+    if doc_type not in DocType.values:
+        raise ValidationError({"doc_type": [_("Choose the type of the document.")]})
+    _require_rights(user=user, supplier=application.supplier)
+    checked = validators.check_upload(
+        uploaded_file, name=uploaded_file.name or "", size=uploaded_file.size
+    )
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    _require_draft(application)
+    document = SupportingDocument(
+        application=application,
+        doc_type=doc_type,
+        item_code=(item_code or "").strip(),
+        original_name=(uploaded_file.name or "")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=digest.hexdigest(),
+        expires_on=expires_on,
+        uploaded_by=user,
+    )
+    # The file is written first; if the database refuses the row, the file is removed again.
+    document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            locked = _locked(application)
+            _require_draft(locked)
+            document.application = locked
+            document.save()
+            _touch(locked)
+            audit.record(
+                actor=user,
+                action="application.document_added",
+                obj=locked,
+                after={
+                    "document": document.pk,
+                    "doc_type": doc_type,
+                    "item_code": document.item_code,
+                    "content_type": checked.content_type,
+                    "size": checked.size,
+                    "sha256": document.sha256,
+                    "expires_on": expires_on,
+                },
+                basis=locked.edition.clause_for("supplier_data_items"),
+                role=Role.SUPPLIER,
+            )
+    except BaseException:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def remove_document(*, document: SupportingDocument, user: User) -> None:
+    """Remove a supporting document from the draft, and its file."""
+    application = document.application
+    _require_rights(user=user, supplier=application.supplier)
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        snapshot = {
+            "document": document.pk,
+            "doc_type": document.doc_type,
+            "item_code": document.item_code,
+            "sha256": document.sha256,
+        }
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        _touch(locked)
+        audit.record(
+            actor=user,
+            action="application.document_removed",
+            obj=locked,
+            before=snapshot,
+            basis=locked.edition.clause_for("supplier_data_items"),
+            role=Role.SUPPLIER,
+        )
+        transaction.on_commit(lambda: storage.delete(name) if storage.exists(name) else None)

@@ -1,0 +1,78 @@
+"""Refusals of the supplier cabinet's acts: ``SupplierActionError`` (translated ``str()``,
+stable ``code``) and the signature refusals (``SignatureError``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from egov_gateway.eds.errors import SignatureError
+from suppliers.selectors import Problem
+
+
+class SupplierActionError(Exception):
+    """An act of the cabinet was refused. ``str(error)`` is the translated message."""
+
+    code = "refused"
+    message = _("This action is not possible.")
+
+    def __init__(self, message=None, *, code: str | None = None) -> None:
+        self.message = message or self.message
+        if code:
+            self.code = code
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotAuthorised(SupplierActionError):
+    code = "not_authorised"
+    message = _("You do not act for this supplier.")
+
+
+class NotEligible(SupplierActionError):
+    code = "not_eligible"
+
+
+class OfferNotAccepted(SupplierActionError):
+    code = "offer_not_accepted"
+    message = _("Sign the public offer first.")
+
+
+class NotEditable(SupplierActionError):
+    code = "not_editable"
+    message = _("The application has been submitted and can no longer be changed.")
+
+
+class ApplicationIncomplete(SupplierActionError):
+    """The completeness check found problems; ``problems`` lists them (SUP-6)."""
+
+    code = "incomplete"
+    message = _("The application is not complete yet: correct the items listed.")
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+class StaleAnnex(SupplierActionError):
+    code = "stale_annex"
+    message = _(
+        "The application changed after this form was prepared. Check the new form and sign it."
+    )
+
+
+class OfferTextUnknown(SignatureError):
+    code = "offer_text_unknown"
+    message = _("What was signed is not the text of the public offer. Sign the offer shown.")
+
+
+class NotEntitledToSign(SignatureError):
+    """A legal entity's employee without the right to sign (SUP-2)."""
+
+    code = "not_entitled_to_sign"
+    message = _(
+        "Only the head of the organisation or a person with the right to sign may sign for it. "
+        "You can prepare the application; ask one of them to sign it."
+    )

@@ -1,0 +1,95 @@
+"""The application's start and its sections (SUP-3..SUP-5, SUP-7, SUP-10, E20-1, E20-3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import services as audit
+from portal.editions import edition_for
+from portal.models import Role, User
+from suppliers import selectors
+from suppliers.models import (
+    Application,
+    Supplier,
+)
+from suppliers.services.common import (
+    _locked,
+    _require_draft,
+    _require_eligible,
+    _require_rights,
+    _touch,
+)
+from suppliers.services.errors import OfferNotAccepted, SupplierActionError
+from suppliers.services.savers import _SAVERS
+
+
+def start_application(*, supplier: Supplier, user: User, language: str = "") -> Application:
+    """Open the supplier's draft application, or return the one it has (2022 p.7; SUP-4).
+
+    The application is handled under the edition in force today, kept in ``edition_code``.
+    """
+    _require_rights(user=user, supplier=supplier)
+    if not selectors.has_accepted_offer(supplier):
+        raise OfferNotAccepted()
+    _require_eligible(supplier.identifier)
+    with transaction.atomic():
+        Supplier.objects.select_for_update().get(pk=supplier.pk)
+        draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+        if draft is not None:
+            return draft
+        edition = edition_for()
+        application = Application.objects.create(
+            supplier=supplier,
+            edition_code=edition.code,
+            region=supplier.region,
+            created_by=user,
+            language=(language or translation.get_language() or "kk")[:2],
+        )
+        audit.record(
+            actor=user,
+            action="application.started",
+            obj=application,
+            after={"status": application.status, "edition": edition.code},
+            basis=edition.clause_for("supplier_data_items"),
+            role=Role.SUPPLIER,
+        )
+    return application
+
+
+# --- the sections (SUP-3..SUP-5, SUP-7, SUP-10, E20-1, E20-3) ---
+
+
+def save_section(
+    *, application: Application, section: str, data: Mapping[str, Any], user: User
+) -> Application:
+    """Save one section of the draft (2022 p.7; 2020 p.5; SUP-4). Drafts save on every step.
+
+    ``data`` holds the section's cleaned values (see each ``_save_<section>``); blank values are
+    kept as blank (the completeness check reports them), invalid ones are refused with a
+    ``ValidationError`` whose keys are the field names, and nothing is saved then.
+    """
+    saver = _SAVERS.get(section)
+    if saver is None:
+        raise SupplierActionError(_("This section cannot be edited."), code="unknown_section")
+    _require_rights(user=user, supplier=application.supplier)
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        before, after = saver(locked, dict(data), user)
+        _touch(locked, section)
+        audit.record(
+            actor=user,
+            action="application.section_saved",
+            obj=locked,
+            before=before,
+            after={"section": section, **after},
+            basis=locked.edition.clause_for("supplier_data_items"),
+            role=Role.SUPPLIER,
+        )
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,184 @@
+"""Annex 1, signing and submission, withdrawal (SUP-6..SUP-8, CAL-2)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
+
+from portal.audit import services as audit
+from portal.models import Role, User
+from suppliers import selectors
+from suppliers.models import (
+    AnnexDocument,
+    Application,
+)
+from suppliers.selectors import completeness_problems
+from suppliers.services.common import (
+    _locked,
+    _notify_status,
+    _require_draft,
+    _require_eligible,
+    _require_rights,
+    _sign,
+)
+from suppliers.services.errors import ApplicationIncomplete, StaleAnnex, SupplierActionError
+
+ANNEX_LANGUAGES = ("kk", "ru")
+
+# --- Annex 1, signing and submission (SUP-6..SUP-8, CAL-2) ---
+
+
+def prepare_annex(
+    *, application: Application, language: str, user: User | None = None
+) -> AnnexDocument:
+    """Form the application in the form of Annex 1 from the entered and received data
+    (2022 p.9; 2020 p.9; SUP-7): the exact PDF bytes that will be signed.
+
+    Only a complete application is formed (2022 p.8, p.10: "after the check"). The same
+    revision in the same language is rendered once: the bytes shown are the bytes signed.
+    """
+    if language not in ANNEX_LANGUAGES:
+        raise SupplierActionError(
+            _("The application form is made in Kazakh or Russian."), code="annex_language"
+        )
+    if user is not None:
+        _require_rights(user=user, supplier=application.supplier)
+    _require_draft(application)
+    problems = completeness_problems(application)
+    if problems:
+        raise ApplicationIncomplete(problems)
+    existing = application.annexes.filter(
+        language=language, revision=application.revision, signature__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    from suppliers.annex import render_annex1
+
+    with translation.override(language):
+        pdf = bytes(render_annex1(application, language=language))
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        if locked.revision != application.revision:
+            raise StaleAnnex()
+        annex = AnnexDocument.objects.create(
+            application=locked,
+            language=language,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            revision=locked.revision,
+        )
+        audit.record(
+            actor=user,
+            action="application.annex_prepared",
+            obj=locked,
+            after={
+                "annex": annex.pk,
+                "language": language,
+                "sha256": annex.sha256,
+                "revision": annex.revision,
+            },
+            basis=locked.edition.form("application").clause,
+            role=Role.SUPPLIER if user else "",
+        )
+    return annex
+
+
+def submit_application(
+    *, application: Application, annex: AnnexDocument, user: User, cms: bytes
+) -> Application:
+    """Sign Annex 1 and send the application to the commission (2022 p.10; 2020 p.9, p.13;
+    SUP-8, CAL-2).
+
+    The signature must be valid over exactly ``annex.pdf``, made for the supplier (a legal
+    entity: its head or a person with the right to sign, SUP-2); the annex must show the data as
+    they are now, and the completeness check must pass (SUP-6). Then the application moves
+    draft -> submitted, goes to the region where the supplier is registered, and its review
+    deadline is computed from its edition and the working-day calendar from the day it arrives.
+    """
+    supplier = application.supplier
+    _require_rights(user=user, supplier=supplier)
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
+        if annex.application_id != locked.pk or annex.is_signed:
+            raise StaleAnnex()
+        if annex.revision != locked.revision:
+            raise StaleAnnex()
+        problems = completeness_problems(locked)
+        if problems:
+            raise ApplicationIncomplete(problems)
+        _require_eligible(supplier.identifier)
+        edition = locked.edition
+        signature = _sign(
+            supplier=supplier,
+            user=user,
+            cms=cms,
+            data=bytes(annex.pdf),
+            obj=annex,
+            document_kind="application_annex1",
+            basis=edition.form("application").clause,
+        )
+        annex.signature = signature
+        annex.save(update_fields=["signature"])
+        before = {"status": locked.status}
+        locked.submit()
+        locked.submitted_at = timezone.now()
+        arrived_on = selectors.arrival_day(locked.submitted_at)
+        locked.review_due = selectors.review_deadline(edition=edition, arrived_on=arrived_on)
+        locked.region = supplier.region
+        locked.save()
+        event = audit.record(
+            actor=user,
+            action="application.submitted",
+            obj=locked,
+            before=before,
+            after={
+                "status": locked.status,
+                "annex": annex.pk,
+                "annex_sha256": annex.sha256,
+                "signature": signature.pk,
+                "region": supplier.region.kato,
+                "arrived_on": arrived_on,
+                "review_due": locked.review_due,
+                "edition": edition.code,
+                "consent_publication": locked.consent_publication,
+            },
+            basis=f"{edition.form('application').clause}; "
+            f"{edition.clause_for('review_deadline_working_days')}",
+            role=Role.SUPPLIER,
+        )
+        _notify_status(locked, event)
+    return locked
+
+
+def withdraw_application(*, application: Application, user: User) -> Application:
+    """The supplier withdraws its application before the commission decides (issue 5, item 8)."""
+    _require_rights(user=user, supplier=application.supplier)
+    with transaction.atomic():
+        locked = _locked(application)
+        before = {"status": locked.status}
+        try:
+            locked.withdraw()
+        except TransitionNotAllowed:
+            raise SupplierActionError(
+                _("The application can no longer be withdrawn: the commission has decided."),
+                code="cannot_withdraw",
+            ) from None
+        locked.withdrawn_at = timezone.now()
+        locked.save()
+        event = audit.record(
+            actor=user,
+            action="application.withdrawn",
+            obj=locked,
+            before=before,
+            after={"status": locked.status},
+            role=Role.SUPPLIER,
+        )
+        _notify_status(locked, event)
+    return locked

@@ -1,0 +1,153 @@
+"""Starting as a supplier, the public offer and state data (SUP-1, SUP-2, SUP-3)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from egov_gateway.services import StateDataResult, fetch_state_data
+from portal.audit import services as audit
+from portal.editions import edition_for
+from portal.editions.base import SupplierKind
+from portal.identifiers import validate_bin, validate_iin
+from portal.models import Region, Role, User
+from suppliers import selectors
+from suppliers.models import (
+    Application,
+    OfferAcceptance,
+    Supplier,
+)
+from suppliers.services.common import _require_eligible, _require_rights, _sign
+from suppliers.services.errors import (
+    NotAuthorised,
+    OfferNotAccepted,
+    OfferTextUnknown,
+    SupplierActionError,
+)
+
+# --- starting (SUP-1, SUP-2) ---
+
+
+def start_as_supplier(
+    *, user: User, kind: str, identifier: str, name: str, region: Region
+) -> Supplier:
+    """The person starts as a supplier of ``kind`` by BIN/IIN (2022 p.3, SUP-1).
+
+    The kind must be one the edition in force admits (2022 p.2(4); 2020 p.2(2) has no individual
+    assistants); the person must act for the BIN (a legal entity) or hold the IIN; and the one
+    eligibility rule (``deregistration.eligibility``) must allow it. Starting again returns the
+    supplier already known.
+    """
+    edition = edition_for()
+    if kind not in edition.supplier_kinds:
+        raise SupplierActionError(
+            _("Suppliers of this kind cannot register under the rules in force."),
+            code="kind_not_admitted",
+        )
+    (validate_bin if kind == SupplierKind.LEGAL_ENTITY else validate_iin)(identifier)
+    if not selectors.may_act_as(user=user, kind=kind, identifier=identifier):
+        raise NotAuthorised(
+            _("You can start only for the organisation of your key, or for yourself.")
+        )
+    _require_eligible(identifier)
+    name = (name or "").strip()
+    if not name:
+        raise SupplierActionError(_("Enter the supplier's name."), code="name_required")
+    with transaction.atomic():
+        supplier, created = Supplier.objects.select_for_update().get_or_create(
+            identifier=identifier,
+            defaults={"kind": kind, "name": name, "region": region, "created_by": user},
+        )
+        if supplier.kind != kind:
+            raise SupplierActionError(
+                _("This BIN/IIN is already registered as a supplier of another kind: %(kind)s.")
+                % {"kind": supplier.get_kind_display()},
+                code="other_kind",
+            )
+        if created:
+            audit.record(
+                actor=user,
+                action="supplier.started",
+                obj=supplier,
+                after={
+                    "kind": kind,
+                    "identifier": identifier,
+                    "name": name,
+                    "region": region.kato,
+                },
+                basis=edition.clause_for("supplier_kinds"),
+                role=Role.SUPPLIER,
+            )
+    return supplier
+
+
+def accept_public_offer(
+    *, supplier: Supplier, user: User, cms: bytes, offer_bytes: bytes
+) -> OfferAcceptance:
+    """The supplier signs the public offer with EDS on the start page (2022 p.5; 2020 p.4;
+    SUP-2), then the state data is requested (2022 p.6; SUP-3).
+
+    ``offer_bytes`` must be exactly a version of the offer text (``selectors.render_offer``);
+    the signature must be valid over those bytes and, for a legal entity, made by its head or a
+    person with the right to sign. The state systems are asked after the acceptance is stored,
+    outside its transaction: a slow or failing source never undoes the signature.
+    """
+    _require_rights(user=user, supplier=supplier)
+    identified = selectors.identify_offer(offer_bytes)
+    if identified is None:
+        raise OfferTextUnknown(detail="signed bytes match no offer version")
+    version, language = identified
+    edition = edition_for()
+    with transaction.atomic():
+        signature = _sign(
+            supplier=supplier,
+            user=user,
+            cms=cms,
+            data=offer_bytes,
+            document_kind="public_offer",
+            basis=edition.clause_for("signs_public_offer"),
+        )
+        acceptance = OfferAcceptance.objects.create(
+            supplier=supplier,
+            signed_by=user,
+            signature=signature,
+            offer_version=version,
+            language=language,
+        )
+        audit.record(
+            actor=user,
+            action="supplier.offer_accepted",
+            obj=acceptance,
+            after={
+                "supplier": supplier.identifier,
+                "offer_version": version,
+                "language": language,
+                "signature": signature.pk,
+                "document_sha256": signature.document_sha256,
+            },
+            basis=edition.clause_for("signs_public_offer"),
+            role=Role.SUPPLIER,
+        )
+    refresh_state_data(supplier=supplier, user=user)
+    return acceptance
+
+
+def refresh_state_data(*, supplier: Supplier, user: User | None = None) -> StateDataResult:
+    """Ask the state systems about the supplier through the gateway (2022 p.6; SUP-3).
+
+    Only after the public offer is signed. The answers are kept as ``StateRecord``s with their
+    source and time; nothing the supplier entered is touched (SUP-3: state data is never
+    overwritten by supplier input, nor the reverse).
+    """
+    if user is not None:
+        _require_rights(user=user, supplier=supplier)
+    if not selectors.has_accepted_offer(supplier):
+        raise OfferNotAccepted()
+    draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+    edition = draft.edition if draft else edition_for()
+    return fetch_state_data(
+        identifier=supplier.identifier,
+        supplier_kind=supplier.kind,
+        requested_by=user,
+        edition=edition,
+    )

@@ -1,0 +1,306 @@
+"""Validation of what a supplier enters and uploads: phones, e-mail, IBAN/BIC, documents.
+
+Each validator raises ``django.core.exceptions.ValidationError`` with a translated message and a
+stable ``code`` (forms show the message; tests and the completeness check use the code), and the
+normalising ones return the value in its canonical form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email as django_validate_email
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+# --- phone numbers -------------------------------------------------------------------------------
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+# Kazakhstan shares +7 with Russia; its numbers are +7 6xx and +7 7xx (mobile: +7 70x, 747, 75x,
+# 76x, 77x; fixed lines: +7 7xx area codes), Russian ones are +7 3xx, 4xx, 8xx, 9xx.
+_KZ_NUMBER = re.compile(r"^\+7[67]\d{9}$")
+_KZ_MOBILE = re.compile(r"^\+77(0[0-9]|47|5[0-9]|6[0-9]|7[0-9])\d{7}$")
+
+
+def normalise_kz_phone(value: str, *, mobile: bool = False) -> str:
+    """A Kazakh phone number in E.164 (``+77011234567``), from the ways people write it:
+    ``+7 701 123 45 67``, ``8 (701) 123-45-67``, ``87011234567``, ``7011234567``.
+
+    ``mobile`` asks for a mobile number (the "mobile phone" of the contacts, 2022 p.7(1)).
+    """
+    text = _PHONE_SEPARATORS.sub("", str(value or "").strip())
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="required")
+    if text.startswith("+"):
+        digits = text[1:]
+        if not digits.isdigit():
+            raise ValidationError(_invalid_phone_message(), code="invalid_phone")
+        if not digits.startswith("7"):
+            raise ValidationError(
+                _("Enter a phone number in Kazakhstan, starting with +7."), code="not_kazakh"
+            )
+        number = "+" + digits
+    else:
+        if not text.isdigit():
+            raise ValidationError(_invalid_phone_message(), code="invalid_phone")
+        if len(text) == 11 and text[0] in "78":
+            number = "+7" + text[1:]
+        elif len(text) == 10:
+            number = "+7" + text
+        else:
+            raise ValidationError(_invalid_phone_message(), code="invalid_phone")
+    if len(number) != 12:
+        raise ValidationError(_invalid_phone_message(), code="invalid_phone")
+    if not _KZ_NUMBER.match(number):
+        raise ValidationError(
+            _("Enter a phone number in Kazakhstan, starting with +7."), code="not_kazakh"
+        )
+    if mobile and not _KZ_MOBILE.match(number):
+        raise ValidationError(
+            _("Enter a mobile phone number, like +7 701 123 45 67."), code="not_mobile"
+        )
+    return number
+
+
+def _invalid_phone_message():
+    return _("Enter a phone number like +7 701 123 45 67 or +7 7172 12 34 56.")
+
+
+def validate_kz_phone(value: str) -> None:
+    normalise_kz_phone(value)
+
+
+def validate_kz_mobile_phone(value: str) -> None:
+    normalise_kz_phone(value, mobile=True)
+
+
+# --- e-mail --------------------------------------------------------------------------------------
+
+
+def normalise_email(value: str) -> str:
+    """An e-mail address, trimmed, with the domain in lower case."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationError(_("Enter an e-mail address."), code="required")
+    try:
+        django_validate_email(text)
+    except ValidationError:
+        raise ValidationError(
+            _("Enter an e-mail address in the correct format, like name@example.kz."),
+            code="invalid_email",
+        ) from None
+    local, _at, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+# --- bank details ---------------------------------------------------------------------------------
+
+
+def normalise_kz_iban(value: str) -> str:
+    """A Kazakh IBAN (20 characters, ``KZ`` + 2 check digits + 3-digit bank code + 13
+    characters of the account), compact and in upper case; the check digits are verified."""
+    text = re.sub(r"\s", "", str(value or "")).upper()
+    if not text:
+        raise ValidationError(_("Enter the IBAN of the account."), code="required")
+    if not text.startswith("KZ"):
+        raise ValidationError(
+            _("Enter the IBAN of an account in a bank in Kazakhstan: it starts with KZ."),
+            code="iban_not_kazakh",
+        )
+    try:
+        iban = IBAN(text)
+    except SchwiftyException:
+        raise ValidationError(
+            _("Enter a valid IBAN: 20 characters starting with KZ, like KZ86125KZT5004100100."),
+            code="invalid_iban",
+        ) from None
+    return iban.compact
+
+
+def normalise_bic(value: str) -> str:
+    """A BIC (SWIFT code) of a bank in Kazakhstan, in upper case (8 or 11 characters)."""
+    text = re.sub(r"\s", "", str(value or "")).upper()
+    if not text:
+        raise ValidationError(_("Enter the BIC of the bank."), code="required")
+    try:
+        bic = BIC(text)
+    except SchwiftyException:
+        raise ValidationError(
+            _("Enter a valid BIC: 8 or 11 letters and digits, like HSBKKZKX."),
+            code="invalid_bic",
+        ) from None
+    if bic.country_code != "KZ":
+        raise ValidationError(
+            _("Enter the BIC of a bank in Kazakhstan (its 5th and 6th letters are KZ)."),
+            code="bic_not_kazakh",
+        )
+    return str(bic)
+
+
+def check_iban_matches_bic(*, iban: str, bic: str) -> None:
+    """The BIC must be the one of the bank that keeps the IBAN's account, when the bank registry
+    knows the IBAN's bank code."""
+    try:
+        expected = IBAN(iban).bic
+    except SchwiftyException:
+        return
+    if expected is None:
+        return
+    if str(expected)[:8] != str(bic)[:8]:
+        raise ValidationError(
+            _("The BIC does not belong to the bank of this IBAN (its bank's BIC is %(bic)s).")
+            % {"bic": str(expected)},
+            code="iban_bic_mismatch",
+        )
+
+
+def bank_name_for(iban: str) -> str:
+    """The bank's name from the IBAN's bank code (empty when the registry does not know it)."""
+    try:
+        return IBAN(iban).bank_name or ""
+    except SchwiftyException:
+        return ""
+
+
+# --- uploaded documents ---------------------------------------------------------------------------
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+ALLOWED_TYPES = {PDF: ("pdf",), JPEG: ("jpg", "jpeg"), PNG: ("png",)}
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedUpload:
+    """What the content check established about an upload."""
+
+    content_type: str
+    size: int
+    extension: str
+
+
+def max_document_bytes() -> int:
+    return settings.SUPPLIER_DOCUMENT_MAX_BYTES
+
+
+def _detect(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    return None
+
+
+def _looks_executable(head: bytes) -> bool:
+    return head.startswith((b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!"))
+
+
+def check_upload(file: IO[bytes], *, name: str, size: int | None = None) -> CheckedUpload:
+    """Check an uploaded document by its content, not by its name (issue 5, item 4).
+
+    Accepted: PDF, JPEG and PNG files no larger than ``SUPPLIER_DOCUMENT_MAX_BYTES`` (10 MB by
+    default) whose content is of the type their extension says and parses as such. Refused, each
+    with its own message: an empty file, an oversize one, a program (whatever its name), a type
+    other than the three, content that does not match the extension (a PNG named .jpg), and a
+    damaged or truncated file.
+    """
+    limit = max_document_bytes()
+    if size is None:
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+    if size == 0:
+        raise ValidationError(_("The selected file is empty."), code="empty_file")
+    if size > limit:
+        raise ValidationError(
+            _("The file must be smaller than %(limit)s.") % {"limit": filesizeformat(limit)},
+            code="file_too_large",
+        )
+    file.seek(0)
+    head = file.read(16)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if _looks_executable(head):
+        raise ValidationError(
+            _("The file is a program, not a document. Upload a PDF, JPEG or PNG file."),
+            code="executable_file",
+        )
+    detected = _detect(head)
+    if detected is None:
+        raise ValidationError(
+            _("The file must be a PDF, JPEG or PNG document."), code="unsupported_type"
+        )
+    if extension not in ALLOWED_TYPES[detected]:
+        raise ValidationError(
+            _(
+                "The file's content does not match its extension: it is a %(detected)s file. "
+                "Rename it or upload the right file."
+            )
+            % {"detected": ALLOWED_TYPES[detected][0].upper()},
+            code="extension_mismatch",
+        )
+    file.seek(0)
+    if detected == PDF:
+        _check_pdf(file)
+    else:
+        _check_image(file, detected)
+    file.seek(0)
+    return CheckedUpload(content_type=detected, size=size, extension=ALLOWED_TYPES[detected][0])
+
+
+def _damaged() -> ValidationError:
+    return ValidationError(
+        _("The file is damaged or incomplete and cannot be opened. Upload it again."),
+        code="damaged_file",
+    )
+
+
+def _check_pdf(file: IO[bytes]) -> None:
+    """A PDF must end with its end-of-file marker and open with every page readable."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    data = file.read()
+    # A truncated upload loses its trailer; pypdf would rebuild it and open the file anyway.
+    if b"%%EOF" not in data[-1024:]:
+        raise _damaged()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("The PDF is protected with a password. Upload it without a password."),
+                code="encrypted_pdf",
+            )
+        if len(reader.pages) < 1:
+            raise _damaged()
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - reading the page dictionary is the check
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError):
+        raise _damaged() from None
+
+
+def _check_image(file: IO[bytes], content_type: str) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    expected = {JPEG: "JPEG", PNG: "PNG"}[content_type]
+    try:
+        with Image.open(file) as image:
+            if image.format != expected:
+                raise _damaged()
+            image.verify()
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()  # verify() does not decode the pixels; a truncated image fails here
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise _damaged() from None

@@ -1,0 +1,127 @@
+"""The section tables and who is asking: the cabinet-page decorator and its helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egov_gateway.eds import oids
+from egov_gateway.eds.signin import signed_in_identity
+from portal.access import role_required
+from portal.models import Role
+from suppliers import forms, selectors
+from suppliers.models import (
+    Application,
+    Section,
+)
+
+# The sections whose form edits fields of the application itself.
+SECTION_FORMS: dict[str, type[forms.SectionForm]] = {
+    Section.CONTACTS: forms.ContactsForm,
+    Section.BANK_DETAILS: forms.BankDetailsForm,
+    Section.STAFF: forms.StaffForm,
+    Section.PLACES: forms.PlacesForm,
+    Section.DEPARTMENT: forms.DepartmentForm,
+    Section.MATERIAL_RESOURCES: forms.MaterialResourcesForm,
+    Section.CONSENTS: forms.ConsentsForm,
+}
+# The sections made of rows (a formset whose prefix is the section: ``id_offerings-0-price``).
+ROW_SECTIONS: dict[str, type[django_forms.Form]] = {
+    Section.OFFERINGS: forms.OfferingForm,
+    Section.ADDRESSES: forms.AddressForm,
+    Section.SPECIALISTS: forms.SpecialistForm,
+}
+ROW_FIELDS = {
+    Section.OFFERINGS: ("classifier_item", "characteristics", "price", "unit", "stock_quantity"),
+    Section.ADDRESSES: ("region", "settlement", "street", "building", "premises"),
+    Section.SPECIALISTS: (
+        "full_name",
+        "iin",
+        "position",
+        "education",
+        "qualification",
+        "experience_years",
+    ),
+}
+ADD_ROW_LABELS = {
+    Section.OFFERINGS: gettext_lazy("Add another kind of goods or service"),
+    Section.ADDRESSES: gettext_lazy("Add another address"),
+    Section.SPECIALISTS: gettext_lazy("Add another specialist"),
+}
+ROW_TITLES = {
+    Section.OFFERINGS: gettext_lazy("Goods or service %(n)d"),
+    Section.ADDRESSES: gettext_lazy("Address %(n)d"),
+    Section.SPECIALISTS: gettext_lazy("Specialist %(n)d"),
+}
+# Sections with nothing to save: what the state says, and documents uploaded with the page.
+READ_ONLY_SECTIONS = frozenset({Section.CONDITIONS})
+
+
+# --- who is asking ----------------------------------------------------------------------------
+
+
+def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
+    """A page of the cabinet: signed-in supplier representatives only (others: sign-in or 403).
+
+    ``supplier``: the person must have started as a supplier (else: the start page);
+    ``draft``: the page works on the supplier's draft (``request.application``).
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @role_required(Role.SUPPLIER)
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            request.supplier = selectors.current_supplier_for(request.user, request.session)
+            if supplier and request.supplier is None:
+                return redirect("suppliers:start")
+            if draft:
+                application = _draft_of(request.supplier)
+                if application is None:
+                    messages.info(request, _("You have no application in progress."))
+                    return redirect("suppliers:cabinet")
+                request.application = application
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _draft_of(supplier) -> Application | None:
+    return (
+        supplier.applications.filter(status=Application.Status.DRAFT)
+        .select_related("supplier", "supplier__region", "region")
+        .first()
+    )
+
+
+def _own_application(request: HttpRequest, pk: int) -> Application:
+    """An application of the supplier the person acts for; any other is "not found"."""
+    return get_object_or_404(
+        Application.objects.select_related("supplier", "supplier__region", "region"),
+        pk=pk,
+        supplier=request.supplier,
+    )
+
+
+def may_sign_for(request: HttpRequest, supplier) -> bool:
+    """Whether the key the person signed in with may bind the supplier (SUP-2): a natural
+    person's own key, or the key of an organisation's head or a person with the right to sign.
+    The signature itself is checked again by the services when it arrives."""
+    if not supplier.is_legal_entity:
+        return True
+    identity = signed_in_identity(request.session) or {}
+    if identity.get("bin") != supplier.identifier:
+        return False
+    return bool({oids.ROLE_HEAD, oids.ROLE_RIGHT_TO_SIGN} & set(identity.get("role_oids") or ()))
+
+
+def _acting_bin(supplier) -> str:
+    return supplier.identifier if supplier.is_legal_entity else ""

@@ -1,0 +1,178 @@
+"""Uploading, removing and serving documents; the Annex 1 PDF (SUP-5, SUP-7)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from suppliers import forms, selectors, services
+from suppliers.models import (
+    AnnexDocument,
+    Application,
+    DocType,
+    SupportingDocument,
+)
+from suppliers.validators import max_document_bytes
+
+
+def _upload_block(request, requirement, documents, document_errors) -> dict:
+    """What the page shows for one document asked for: the documents already uploaded, the
+    upload fields (the file input's id is the requirement's field id) and their errors."""
+    prefix = upload_prefix(requirement)
+    types = _doc_types_for(requirement)
+    labels = dict(DocType.choices)
+    errors = document_errors.get(requirement.field_id, {})
+    return {
+        "requirement": requirement,
+        "prefix": prefix,
+        "ids": {
+            "file": requirement.field_id,
+            "doc_type": f"{requirement.field_id}-doc_type",
+            "expires_on": f"{requirement.field_id}-expires_on",
+        },
+        "doc_types": [(code, labels[code]) for code in types],
+        "documents": [
+            d
+            for d in documents
+            if d.doc_type in types
+            and (d.item_code == requirement.item_code or not requirement.item_code)
+        ],
+        "errors": {
+            name if name in ("doc_type", "expires_on") else "file": v for name, v in errors.items()
+        },
+        "posted": {
+            "doc_type": request.POST.get(f"{prefix}-doc_type", ""),
+            "expires_on": request.POST.get(f"{prefix}-expires_on", ""),
+        }
+        if errors
+        else {},
+    }
+
+
+def _upload_documents(
+    request: HttpRequest, application: Application, section: str
+) -> dict[str, dict[str, list]]:
+    """Upload every file chosen on the page, one per document asked for (SUP-5).
+
+    Returns the errors by requirement (its field id), then by field (``file``, ``doc_type``,
+    ``expires_on``); the files that passed are stored even when another one failed.
+    """
+    errors: dict[str, dict[str, list]] = {}
+    for requirement in selectors.document_requirements(application):
+        if requirement.section != section:
+            continue
+        prefix = upload_prefix(requirement)
+        if f"{prefix}-file" not in request.FILES:
+            continue
+        form = forms.DocumentForm(
+            request.POST,
+            request.FILES,
+            prefix=prefix,
+            doc_types=_doc_types_for(requirement),
+            max_bytes=max_document_bytes(),
+        )
+        if not form.is_valid():
+            errors[requirement.field_id] = {k: list(v) for k, v in form.errors.items()}
+            continue
+        try:
+            document = services.add_document(
+                application=application,
+                uploaded_file=form.cleaned_data["file"],
+                doc_type=form.cleaned_data["doc_type"],
+                user=request.user,
+                item_code=requirement.item_code,
+                expires_on=form.cleaned_data.get("expires_on"),
+            )
+        except services.SupplierActionError as error:
+            errors[requirement.field_id] = {"file": [str(error)]}
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors[requirement.field_id] = {
+                    (key if key in ("doc_type", "expires_on") else "file"): list(value)
+                    for key, value in error.message_dict.items()
+                }
+            else:
+                errors[requirement.field_id] = {"file": list(error.messages)}
+        else:
+            messages.success(
+                request, _("“%(name)s” has been uploaded.") % {"name": document.original_name}
+            )
+    return errors
+
+
+def upload_prefix(requirement) -> str:
+    """The names of a requirement's upload fields: ``<prefix>-file`` etc.; the file input's id
+    is the requirement's ``field_id`` (``id_<prefix>``), where the completeness check links."""
+    return requirement.field_id.removeprefix("id_")
+
+
+def _doc_types_for(requirement) -> list[str]:
+    """The types a requirement accepts: a certificate for goods may be either certificate."""
+    if requirement.doc_type == DocType.CONFORMITY_CERTIFICATE and requirement.item_code:
+        return [DocType.CONFORMITY_CERTIFICATE, DocType.MEDICAL_DEVICE_REGISTRATION]
+    return [requirement.doc_type]
+
+
+def _remove_document(request: HttpRequest, application: Application, pk: str) -> None:
+    document = SupportingDocument.objects.filter(
+        pk=int(pk) if pk.isdigit() else 0, application=application
+    ).first()
+    if document is None:
+        raise Http404
+    try:
+        services.remove_document(document=document, user=request.user)
+    except services.SupplierActionError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(
+            request, _("“%(name)s” has been removed.") % {"name": document.original_name}
+        )
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supporting document, served only to the supplier's people, the commission of the
+    application's region and operators (issue 5, item 4); 403 for anyone else."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    document = get_object_or_404(
+        SupportingDocument.objects.select_related("application__supplier"), pk=pk
+    )
+    if not selectors.may_download(user=request.user, document=document):
+        raise PermissionDenied
+    # Shown in the browser: the type is the one detected from the content (PDF, JPEG, PNG).
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def annex_pdf(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
+    """The Annex 1 PDF as rendered (and, once signed, as signed): the same people as documents."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    annex = get_object_or_404(
+        AnnexDocument.objects.select_related("application__supplier"),
+        pk=annex_pk,
+        application_id=pk,
+    )
+    # The annex belongs to the application as a document does: the same rule decides.
+    if not selectors.may_download(user=request.user, document=annex):
+        raise PermissionDenied
+    response = FileResponse(
+        io.BytesIO(bytes(annex.pdf)),
+        content_type="application/pdf",
+        filename=f"annex1-{annex.application_id}-{annex.language}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

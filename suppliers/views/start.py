@@ -1,0 +1,177 @@
+"""The cabinet and the start page, the public offer (SUP-2)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deregistration.eligibility import admission_eligibility
+from egov_gateway.eds.errors import SignatureError
+from egov_gateway.eds.forms import SignatureForm
+from egov_gateway.eds.ncalayer import SigningRequest
+from egov_gateway.eds.signer import Purpose
+from egov_gateway.eds.signin import signed_in_identity
+from portal.editions import edition_for
+from suppliers import forms, selectors, services
+from suppliers.models import (
+    Application,
+    Section,
+)
+from suppliers.views.common import _acting_bin, cabinet_page, may_sign_for
+
+START_OFFERS_SESSION_KEY = "suppliers_start_offers"
+
+# --- the cabinet and the start page (SUP-2) -----------------------------------------------------
+
+
+@cabinet_page(supplier=False)
+def cabinet(request: HttpRequest) -> HttpResponse:
+    """The cabinet's front page: the supplier, its applications, what to do next."""
+    supplier = request.supplier
+    if supplier is None:
+        return redirect("suppliers:start")
+    if not selectors.has_accepted_offer(supplier):
+        return redirect("suppliers:offer")
+    applications = list(supplier.applications.select_related("region").order_by("-created_at"))
+    draft = next((a for a in applications if a.status == Application.Status.DRAFT), None)
+    eligibility = admission_eligibility(identifier=supplier.identifier)
+    return render(
+        request,
+        "suppliers/cabinet.html",
+        {
+            "supplier": supplier,
+            "acceptance": selectors.offer_acceptance(supplier),
+            "applications": applications,
+            "draft": draft,
+            "eligibility": eligibility,
+        },
+    )
+
+
+@cabinet_page(supplier=False)
+def start(request: HttpRequest) -> HttpResponse:
+    """Start as a supplier (2022 p.3, p.5; SUP-1, SUP-2): the kind the key allows, the region,
+    what is offered, and whether the supplier may apply at all (``admission_eligibility``)."""
+    if request.supplier is not None:
+        return redirect("suppliers:cabinet")
+    edition = edition_for()
+    options = selectors.start_options(user=request.user, session=request.session)
+    identity = signed_in_identity(request.session) or {}
+    identifier = options[0].identifier if options else ""
+    eligibility = admission_eligibility(identifier=identifier) if identifier else None
+    form = forms.StartForm(
+        request.POST or None,
+        kinds=[option.kind for option in options],
+        edition=edition,
+        initial={"name": identity.get("organisation") or request.user.full_name},
+    )
+    if request.method == "POST" and options and eligibility and form.is_valid():
+        try:
+            services.start_as_supplier(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                identifier=identifier,
+                name=form.cleaned_data["name"],
+                region=form.cleaned_data["region"],
+            )
+        except services.SupplierActionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[START_OFFERS_SESSION_KEY] = form.cleaned_data["offers"]
+            return redirect("suppliers:offer")
+    return render(
+        request,
+        "suppliers/start.html",
+        {
+            "form": form,
+            "options": options,
+            "identifier": identifier,
+            "organisation": identity.get("organisation", ""),
+            "eligibility": eligibility,
+            "edition": edition,
+        },
+    )
+
+
+@cabinet_page()
+def offer(request: HttpRequest) -> HttpResponse:
+    """Sign the public offer with EDS (2022 p.5; SUP-2); the state data is then requested
+    (SUP-3) and the draft application opened with what was chosen on the start page."""
+    supplier = request.supplier
+    if selectors.has_accepted_offer(supplier):
+        return redirect("suppliers:cabinet")
+    may_sign = may_sign_for(request, supplier)
+    language = selectors.offer_language(request.POST.get("offer_language") or get_language())
+    offer_bytes = selectors.render_offer(language=language)
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and may_sign and form.is_valid():
+        try:
+            services.accept_public_offer(
+                supplier=supplier,
+                user=request.user,
+                cms=form.cleaned_data["cms"],
+                offer_bytes=offer_bytes,
+            )
+        except (SignatureError, services.SupplierActionError) as error:
+            form.add_error(None, str(error))
+        else:
+            return _open_application(request, supplier)
+    signing = SigningRequest(
+        data=offer_bytes,
+        purpose=Purpose.SIGN,
+        iin=request.user.iin,
+        bin=_acting_bin(supplier),
+        title=_("Public offer for users of the Social Services Portal"),
+        button_label=_("Sign the public offer with EDS"),
+        hidden_fields={"offer_language": language},
+    )
+    return render(
+        request,
+        "suppliers/offer.html",
+        {"supplier": supplier, "signing": signing, "form": form, "may_sign": may_sign},
+    )
+
+
+def _open_application(request: HttpRequest, supplier) -> HttpResponse:
+    """After the offer: open the draft with the offers chosen at the start, show state data."""
+    try:
+        application = services.start_application(supplier=supplier, user=request.user)
+    except services.SupplierActionError as error:
+        messages.warning(request, str(error))
+        return redirect("suppliers:cabinet")
+    offers = request.session.pop(START_OFFERS_SESSION_KEY, None)
+    if offers and not application.offers:
+        # If this fails, the "What you offer" section asks again.
+        with contextlib.suppress(services.SupplierActionError, ValidationError):
+            services.save_section(
+                application=application,
+                section=Section.OFFERS,
+                data={"offers": offers},
+                user=request.user,
+            )
+    messages.success(
+        request,
+        _("You have signed the public offer. Here is what the state systems know about you."),
+    )
+    return redirect("suppliers:section", section=Section.STATE_DATA)
+
+
+@require_POST
+@cabinet_page()
+def new_application(request: HttpRequest) -> HttpResponse:
+    """Start a new application (after a withdrawal), when the supplier may apply."""
+    try:
+        services.start_application(supplier=request.supplier, user=request.user)
+    except services.SupplierActionError as error:
+        messages.warning(request, str(error))
+        return redirect("suppliers:cabinet")
+    return redirect("suppliers:application")

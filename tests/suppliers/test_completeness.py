@@ -1,0 +1,361 @@
+"""The completeness check (SUP-6) and what it asks of each kind of supplier and edition
+(SUP-4, SUP-5, SUP-7, SUP-10, E20-1, E20-2, E20-3)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from egov_gateway.models import StateRecord
+from portal.editions import EDITION_2020, EDITION_2022, Offer, SupplierKind
+from portal.models import ClassifierItem
+from suppliers.models import DocType, Offering, Section
+from suppliers.selectors import (
+    ITEM_SECTIONS,
+    completeness_problems,
+    document_requirements,
+    sections_for,
+    state_data_rows,
+    task_list,
+)
+from tests.suppliers.factories import (  # noqa: F401 (fixture)
+    ApplicationFactory,
+    add_document,
+    complete_application,
+    goods_item,
+    private_media,
+    state_record,
+)
+
+pytestmark = pytest.mark.django_db
+
+LE = SupplierKind.LEGAL_ENTITY
+IE = SupplierKind.INDIVIDUAL_ENTREPRENEUR
+IA = SupplierKind.INDIVIDUAL_ASSISTANT
+
+
+def field_ids(application) -> set[str]:
+    return {problem.field_id for problem in completeness_problems(application)}
+
+
+# --- a complete application passes, in every shape ---
+
+
+@pytest.mark.req("SUP-6")
+@pytest.mark.parametrize(
+    ("kind", "offers", "edition_code"),
+    [
+        (LE, (Offer.TECHNICAL_AIDS,), "2022"),
+        (LE, (Offer.SPECIAL_SOCIAL_SERVICES, Offer.SANATORIUM), "2022"),
+        (IE, (Offer.TECHNICAL_AIDS, Offer.SIGN_LANGUAGE), "2022"),
+        (IA, (Offer.INDIVIDUAL_ASSISTANT,), "2022"),
+        (IA, (Offer.SPECIAL_SOCIAL_SERVICES,), "2022"),
+        (LE, (Offer.TECHNICAL_AIDS, Offer.SANATORIUM), "2020"),
+        (IE, (Offer.TECHNICAL_AIDS,), "2020"),
+    ],
+)
+def test_a_complete_application_has_no_problems(kind, offers, edition_code):
+    application = complete_application(kind=kind, offers=offers, edition_code=edition_code)
+    assert completeness_problems(application) == []
+
+
+# --- sections depend on kind and offers (SUP-4) ---
+
+
+@pytest.mark.req("SUP-4")
+def test_every_item_of_every_edition_has_a_section():
+    for edition in (EDITION_2020, EDITION_2022):
+        for item in edition.supplier_data_items:
+            assert item.code in ITEM_SECTIONS, (edition.code, item.code)
+
+
+@pytest.mark.req("SUP-4")
+@pytest.mark.parametrize(
+    ("kind", "offers"),
+    [
+        (LE, [Offer.TECHNICAL_AIDS]),
+        (LE, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IA, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IE, [Offer.SIGN_LANGUAGE]),
+    ],
+)
+def test_sections_are_those_the_edition_asks_of_the_kind_and_offers(kind, offers):
+    application = ApplicationFactory(supplier__kind=kind, offers=offers)
+    expected = {
+        ITEM_SECTIONS[item.code]
+        for item in EDITION_2022.data_items_for(supplier_kind=kind, offers=offers)
+    }
+    sections = sections_for(application)
+    assert set(sections) - {Section.OFFERS, Section.STATE_DATA, Section.CONSENTS} == expected
+
+
+@pytest.mark.req("SUP-4")
+def test_goods_ask_no_specialists_while_special_social_services_ask_department_or_075u():
+    goods = sections_for(ApplicationFactory(offers=[Offer.TECHNICAL_AIDS]))
+    assert Section.SPECIALISTS not in goods and Section.DEPARTMENT not in goods
+    organisation = sections_for(ApplicationFactory(offers=[Offer.SPECIAL_SOCIAL_SERVICES]))
+    assert Section.DEPARTMENT in organisation
+    assert Section.MEDICAL_CERTIFICATE not in organisation
+    person = sections_for(
+        ApplicationFactory(supplier__kind=IA, offers=[Offer.SPECIAL_SOCIAL_SERVICES])
+    )
+    assert Section.MEDICAL_CERTIFICATE in person and Section.DEPARTMENT not in person
+
+
+@pytest.mark.req("SUP-4")
+def test_task_list_marks_sections_by_their_state():
+    application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    application.sections_saved = [Section.CONTACTS]
+    application.save()
+    Offering.objects.filter(application=application).update(characteristics="")
+    tasks = {task.section: task for task in task_list(application)}
+    assert tasks[Section.CONTACTS].status == "completed"
+    assert tasks[Section.STATE_DATA].status == "completed"  # arrives by itself
+    assert tasks[Section.OFFERINGS].status == "not_started"
+    assert tasks[Section.OFFERINGS].problems
+    assert tasks[Section.STAFF].required is False  # "if any" (2022 p.7(7))
+    assert tasks[Section.DEPARTMENT].required is True
+
+
+# --- every problem names its field (SUP-6) ---
+
+
+@pytest.mark.req("SUP-6")
+def test_an_empty_application_lists_every_missing_item_with_its_field():
+    application = ApplicationFactory(offers=[Offer.SPECIAL_SOCIAL_SERVICES])
+    ids = field_ids(application)
+    for expected in (
+        "id_mobile_phone",
+        "id_email",
+        "id_phone",
+        "id_iban",
+        "id_bic",
+        "id_bank_name",
+        "id_offerings-0-classifier_item",
+        "id_addresses-0-region",
+        "id_department_type",
+        "id_department_kind",
+        "id_department_name",
+        "id_specialists-0-full_name",
+        "id_document-founding_documents",
+        "id_document-diploma",
+        "id_consent_personal_data",
+        "id_consent_publication",
+        "id_state-legal_address",  # never received from the state
+    ):
+        assert expected in ids, expected
+    # Optional items ("при наличии") are not demanded.
+    assert "id_places_count" not in ids
+    assert "id_document-staffing_table" not in ids
+    assert all(problem.message for problem in completeness_problems(application))
+
+
+@pytest.mark.req("SUP-6")
+def test_without_offers_the_check_asks_to_choose_them_first():
+    application = ApplicationFactory(offers=[])
+    assert "id_offers" in field_ids(application)
+
+
+@pytest.mark.req("SUP-6")
+def test_invalid_values_are_problems_with_their_reason():
+    application = complete_application()
+    application.mobile_phone = "+7 495 123 45 67"
+    application.bic = "HSBKKZKX"  # not the bank of the IBAN
+    application.save()
+    problems = {p.field_id: str(p.message) for p in completeness_problems(application)}
+    assert "Kazakhstan" in problems["id_mobile_phone"]
+    assert "IBAN" in problems["id_bic"]
+
+
+@pytest.mark.req("SUP-6")
+def test_each_offering_is_checked_by_its_own_row():
+    application = complete_application(offers=(Offer.TECHNICAL_AIDS,))
+    Offering.objects.create(
+        application=application,
+        classifier_item=ClassifierItem.objects.get(code="G05.01"),
+        characteristics="",
+        price=None,
+    )
+    ids = field_ids(application)
+    assert {"id_offerings-1-characteristics", "id_offerings-1-price"} <= ids
+    assert "id_offerings-0-price" not in ids
+
+
+@pytest.mark.req("SUP-1", "SUP-6")
+def test_a_kind_outside_the_offers_chosen_is_a_problem():
+    application = complete_application(offers=(Offer.TECHNICAL_AIDS,))
+    Offering.objects.create(
+        application=application,
+        classifier_item=ClassifierItem.objects.get(code="S03"),
+        characteristics="Treatment",
+        price=Decimal("100"),
+    )
+    assert "id_offerings-1-classifier_item" in field_ids(application)
+
+
+@pytest.mark.req("SUP-6")
+def test_an_expired_document_is_a_problem():
+    application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    application.documents.filter(doc_type=DocType.DIPLOMA).update(
+        expires_on=datetime.date(2020, 1, 1)
+    )
+    problems = [
+        p for p in completeness_problems(application) if p.field_id == "id_document-diploma"
+    ]
+    assert problems and "expired" in str(problems[0].message)
+
+
+# --- state data and proof (SUP-3, SUP-5) ---
+
+
+@pytest.mark.req("SUP-5")
+def test_state_confirmed_items_need_no_proof():
+    application = complete_application()
+    rows = state_data_rows(application)
+    assert rows and all(row.confirmed and not row.needs_proof for row in rows)
+    assert not [r for r in document_requirements(application) if r.doc_type == "proof_of_data"]
+
+
+@pytest.mark.req("SUP-3", "SUP-5")
+def test_an_item_the_state_did_not_return_is_entered_and_proved_by_the_supplier():
+    application = complete_application()
+    identifier = application.supplier.identifier
+    state_record(identifier, "real_estate", data={"rights": []})  # a newer, empty answer
+    ids = field_ids(application)
+    assert "id_state-real_estate_rights" in ids
+    assert "id_proof-real_estate_rights" in ids
+    application.supplied_state_items.create(
+        item_code="real_estate_rights",
+        value="Lease No. 12 of 01.02.2024, Astana, Mangilik El 20",
+        entered_by=application.created_by,
+    )
+    ids = field_ids(application)
+    assert "id_state-real_estate_rights" not in ids
+    assert "id_proof-real_estate_rights" in ids
+    add_document(application, DocType.PROOF_OF_DATA, item_code="real_estate_rights")
+    assert completeness_problems(application) == []
+
+
+@pytest.mark.req("SUP-3")
+def test_a_source_that_never_answered_is_asked_again_not_taken_as_no_record():
+    application = complete_application(kind=IA, offers=(Offer.INDIVIDUAL_ASSISTANT,))
+    StateRecord.objects.filter(
+        identifier=application.supplier.identifier, source="psychiatric"
+    ).delete()
+    problems = [
+        p
+        for p in completeness_problems(application)
+        if p.field_id == "id_state-no_psychiatric_registration"
+    ]
+    assert len(problems) == 1
+    assert "again" in str(problems[0].message)
+    assert "id_proof-no_psychiatric_registration" not in field_ids(application)
+
+
+# --- consents (SUP-7, SUP-10) ---
+
+
+@pytest.mark.req("SUP-7", "SUP-10")
+def test_consents_are_part_of_the_application_and_publication_needs_a_yes_or_no():
+    application = complete_application()
+    application.consent_personal_data = False
+    application.consent_publication = None
+    application.save()
+    assert {"id_consent_personal_data", "id_consent_publication"} <= field_ids(application)
+    application.consent_personal_data = True
+    application.consent_publication = False  # "no" is an answer
+    application.save()
+    assert completeness_problems(application) == []
+
+
+# --- edition 2020 (E20-1, E20-2, E20-3) ---
+
+
+@pytest.mark.req("E20-1")
+def test_edition_2020_requires_the_stock_quantity_of_goods_and_2022_does_not():
+    old = complete_application(edition_code="2020")
+    new = complete_application(edition_code="2022")
+    Offering.objects.filter(application__in=[old, new]).update(stock_quantity=None)
+    assert "id_offerings-0-stock_quantity" in field_ids(old)
+    assert completeness_problems(new) == []
+
+
+@pytest.mark.req("E20-2")
+def test_edition_2020_refuses_a_supplier_with_debts_reported_by_the_tax_authority():
+    application = complete_application(edition_code="2020")
+    state_record(
+        application.supplier.identifier,
+        "tax_debts",
+        data={"tax_debt": "15000.00", "social_contribution_debt": "0", "as_of": "2021-06-01"},
+    )
+    problems = [
+        p for p in completeness_problems(application) if p.field_id == "id_condition-no_debts"
+    ]
+    assert len(problems) == 1 and "15000.00" in str(problems[0].message)
+
+
+@pytest.mark.req("E20-2")
+def test_edition_2020_refuses_liquidation_and_the_procurement_register():
+    application = complete_application(edition_code="2020")
+    identifier = application.supplier.identifier
+    from tests.suppliers.factories import CONFIRMING_ANSWERS
+
+    liquidated = CONFIRMING_ANSWERS["gbd_ul"](identifier) | {"liquidated_on": "2021-01-10"}
+    state_record(identifier, "gbd_ul", data=liquidated)
+    state_record(identifier, "rnu", data={"entries": [{"pid": 1}]})
+    ids = field_ids(application)
+    assert {
+        "id_condition-not_bankrupt_or_liquidated",
+        "id_condition-not_in_procurement_register",
+    } <= ids
+
+
+@pytest.mark.req("E20-2")
+def test_edition_2020_asks_a_certificate_for_each_kind_of_goods():
+    application = complete_application(edition_code="2020")
+    code = goods_item().code
+    application.documents.filter(item_code=code).delete()
+    assert f"id_certificate-{code}" in field_ids(application)
+    # A medical device's registration certificate serves as well (2020 p.6(5)).
+    add_document(application, DocType.MEDICAL_DEVICE_REGISTRATION, item_code=code)
+    assert completeness_problems(application) == []
+    # 2022 asks no such certificate.
+    assert not [
+        r
+        for r in document_requirements(complete_application(edition_code="2022"))
+        if r.section == Section.CONDITIONS
+    ]
+
+
+@pytest.mark.req("E20-2")
+def test_edition_2020_takes_an_unanswered_condition_as_unknown_not_as_met():
+    application = complete_application(edition_code="2020")
+    StateRecord.objects.filter(
+        identifier=application.supplier.identifier, source="tax_debts"
+    ).delete()
+    assert "id_condition-no_debts" in field_ids(application)
+
+
+@pytest.mark.req("E20-2")
+def test_edition_2020_requires_prices():
+    application = complete_application(edition_code="2020")
+    Offering.objects.filter(application=application).update(price=None)
+    assert "id_offerings-0-price" in field_ids(application)
+
+
+@pytest.mark.req("E20-3")
+def test_edition_2020_has_one_entry_per_kind_while_2022_allows_variants():
+    old = complete_application(edition_code="2020")
+    new = complete_application(edition_code="2022")
+    for application in (old, new):
+        Offering.objects.create(
+            application=application,
+            classifier_item=goods_item(),
+            characteristics="Another model",
+            price=Decimal("300000"),
+            stock_quantity=1,
+        )
+    assert "id_offerings-1-classifier_item" in field_ids(old)
+    assert completeness_problems(new) == []
