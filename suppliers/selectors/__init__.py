@@ -52,6 +52,7 @@ from suppliers.selectors.status import (
     arrival_day,
     documents_of,
     may_download,
+    may_see_application,
     review_deadline,
     submitted_applications,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "may_act_as",
     "may_act_for",
     "may_download",
+    "may_see_application",
     "offer_acceptance",
     "offer_language",
     "offer_of",

@@ -122,11 +122,15 @@ def documents_of(application: Application) -> QuerySet[SupportingDocument]:
 
 
 def may_download(*, user: User, document: SupportingDocument) -> bool:
-    """Documents are served only to the supplier's people, the commission of the application's
-    region (once submitted) and operators (issue 5, item 4)."""
+    """Documents are served only to those who may see their application (issue 5, item 4)."""
+    return may_see_application(user=user, application=document.application)
+
+
+def may_see_application(*, user: User, application: Application) -> bool:
+    """The supplier's people, the commission of the application's region (once submitted) and
+    operators may see an application, its documents and its Annex."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    application = document.application
     if may_act_for(user=user, supplier=application.supplier):
         return True
     if user.has_role(Role.OPERATOR):

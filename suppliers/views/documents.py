@@ -165,8 +165,7 @@ def annex_pdf(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
         pk=annex_pk,
         application_id=pk,
     )
-    # The annex belongs to the application as a document does: the same rule decides.
-    if not selectors.may_download(user=request.user, document=annex):
+    if not selectors.may_see_application(user=request.user, application=annex.application):
         raise PermissionDenied
     response = FileResponse(
         io.BytesIO(bytes(annex.pdf)),
