@@ -15,7 +15,7 @@ from lxml import etree
 
 from egov_gateway.errors import SourceRejected
 from egov_gateway.sources.base import StateAnswer, parse_date, require_identifier
-from egov_gateway.sources.xml import find_first, sub, text
+from egov_gateway.sources.xml import find_first, requestor_request, text
 
 NAME = "entrepreneurs"
 LABEL = _("Registry of individual entrepreneurs")
@@ -41,10 +41,9 @@ RECORD = EntrepreneurRegistration
 
 
 def request_data(identifier: str, *, requestor_bin: str) -> etree._Element:
-    request = etree.Element("Request")
-    sub(request, "RequestorBIN", requestor_bin)
-    sub(request, "IIN", identifier)
-    return request
+    return requestor_request(
+        requestor_bin=requestor_bin, identifier_tag="IIN", identifier=identifier
+    )
 
 
 def from_gateway(

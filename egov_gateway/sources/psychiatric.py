@@ -15,7 +15,7 @@ from lxml import etree
 
 from egov_gateway.errors import MalformedAnswer
 from egov_gateway.sources.base import StateAnswer, parse_bool
-from egov_gateway.sources.xml import find_first, sub, text
+from egov_gateway.sources.xml import find_first, requestor_request, text
 
 NAME = "psychiatric"
 LABEL = _("Registry of psychiatric dispensaries")
@@ -33,10 +33,9 @@ RECORD = PsychiatricRegistration
 
 
 def request_data(identifier: str, *, requestor_bin: str) -> etree._Element:
-    request = etree.Element("Request")
-    sub(request, "RequestorBIN", requestor_bin)
-    sub(request, "IIN", identifier)
-    return request
+    return requestor_request(
+        requestor_bin=requestor_bin, identifier_tag="IIN", identifier=identifier
+    )
 
 
 def from_gateway(

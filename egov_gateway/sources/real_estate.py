@@ -15,7 +15,7 @@ from lxml import etree
 
 from egov_gateway.errors import MalformedAnswer
 from egov_gateway.sources.base import StateAnswer, parse_date
-from egov_gateway.sources.xml import find_all, find_first, sub, text
+from egov_gateway.sources.xml import find_all, find_first, requestor_request, text
 
 NAME = "real_estate"
 LABEL = _("Registry of rights to real estate")
@@ -41,10 +41,9 @@ RECORD = RealEstateRights
 
 
 def request_data(identifier: str, *, requestor_bin: str) -> etree._Element:
-    request = etree.Element("Request")
-    sub(request, "RequestorBIN", requestor_bin)
-    sub(request, "IINBIN", identifier)
-    return request
+    return requestor_request(
+        requestor_bin=requestor_bin, identifier_tag="IINBIN", identifier=identifier
+    )
 
 
 def from_gateway(

@@ -57,3 +57,16 @@ def sub(parent: etree._Element, tag: str, value: str | None = None) -> etree._El
     if value is not None:
         child.text = value
     return child
+
+
+def requestor_request(
+    *, requestor_bin: str, identifier_tag: str, identifier: str
+) -> etree._Element:
+    """The plain ``<Request>`` most gateway services take: who asks, and about whom.
+
+    The identifier's element name differs per service, so each source module names its own.
+    """
+    request = etree.Element("Request")
+    sub(request, "RequestorBIN", requestor_bin)
+    sub(request, identifier_tag, identifier)
+    return request
