@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov_gateway.eds.ncalayer import NotASignature, cms_from_ncalayer
 from egov_gateway.eds.signin import SignInIntent
 
 # NCALayer's CMS with one certificate is a few kilobytes; a chain of several stays far below this.
-MAX_CMS_BASE64 = 256 * 1024
+MAX_CMS_TEXT = 256 * 1024
 
 
 class SignatureForm(forms.Form):
-    """The CMS that NCALayer made, base64 as it returns it. ``cleaned_data["cms"]`` is DER."""
+    """The CMS that NCALayer made, as it returns it (PEM or base64). ``cleaned_data["cms"]`` is
+    DER."""
 
     cms = forms.CharField(
         widget=forms.HiddenInput,
         required=False,
-        max_length=MAX_CMS_BASE64,
+        max_length=MAX_CMS_TEXT,
         error_messages={"max_length": _("The signature is too large.")},
     )
     error_messages = {
@@ -28,19 +27,17 @@ class SignatureForm(forms.Form):
             "The document has not been signed yet. Press “Sign with EDS” and choose your key "
             "in NCALayer."
         ),
-        "not_base64": _("The signature arrived damaged. Sign again."),
+        "damaged": _("The signature arrived damaged. Sign again."),
     }
 
     def clean_cms(self) -> bytes:
-        value = "".join(self.cleaned_data.get("cms", "").split())
-        if not value:
+        value = self.cleaned_data.get("cms", "")
+        if not value.strip():
             raise forms.ValidationError(self.error_messages["not_signed"], code="not_signed")
         try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise forms.ValidationError(
-                self.error_messages["not_base64"], code="not_base64"
-            ) from None
+            return cms_from_ncalayer(value)
+        except NotASignature:
+            raise forms.ValidationError(self.error_messages["damaged"], code="damaged") from None
 
     def signature_errors(self) -> list[str]:
         """Errors to show next to the sign button (the field itself is hidden)."""

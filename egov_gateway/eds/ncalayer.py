@@ -12,7 +12,11 @@ needs to render: the exact bytes, who is expected to sign and with which kind of
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import environ
@@ -40,6 +44,49 @@ DEFAULT_STORAGES = (
 )
 # Where signers download NCALayer (shown when it is not running).
 DOWNLOAD_URL = "https://pki.gov.kz/ncalayer/"
+
+
+# NCALayer's ``basics.sign`` answers with the CMS as PEM text; ``openssl cms -outform PEM`` gives
+# the same armour, older tools label it PKCS7.
+_PEM = re.compile(r"-----BEGIN (CMS|PKCS7)-----(.*)-----END \1-----", re.DOTALL)
+PEM_LINE = 64
+
+
+class NotASignature(ValueError):
+    """What arrived where NCALayer's CMS should be is neither PEM CMS nor base64."""
+
+
+def cms_from_ncalayer(result: str | Sequence[str]) -> bytes:
+    """The DER bytes of the CMS in NCALayer's answer (``body.result``).
+
+    NCALayer gives one document's CMS as a PEM string (``-----BEGIN CMS-----``, lines of base64,
+    ``\n`` or ``\r\n``, a trailing newline); a list holds one CMS per document. Accepted: that
+    PEM, bare base64 (whitespace ignored), as a string or a one-element list. Anything else
+    raises ``NotASignature``. The one decoder of every form that takes a signature.
+    """
+    if not isinstance(result, str):
+        if isinstance(result, Sequence) and len(result) == 1 and isinstance(result[0], str):
+            result = result[0]
+        else:
+            raise NotASignature("expected one CMS")
+    text = result.strip()
+    armoured = _PEM.fullmatch(text)
+    if armoured:
+        text = armoured.group(2)
+    compact = "".join(text.split())
+    try:
+        der = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise NotASignature("neither PEM CMS nor base64") from None
+    if not der:
+        raise NotASignature("empty")
+    return der
+
+
+def cms_as_ncalayer_gives_it(der: bytes) -> str:
+    """DER CMS as NCALayer returns it: PEM with 64-character lines and ``\n`` endings."""
+    body = "\n".join(textwrap.wrap(base64.b64encode(der).decode("ascii"), PEM_LINE))
+    return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n"
 
 
 def sandbox_enabled() -> bool:

@@ -31,7 +31,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from egov_gateway.eds import oids
 from egov_gateway.eds.cms import create_attached_cms, create_detached_cms
-from egov_gateway.eds.ncalayer import METHOD_SIGN, MODULE, SANDBOX_PORT
+from egov_gateway.eds.ncalayer import (
+    METHOD_SIGN,
+    MODULE,
+    SANDBOX_PORT,
+    cms_as_ncalayer_gives_it,
+)
 from egov_gateway.eds.signer import Purpose
 from egov_gateway.eds.testpki import TestKey, TestPKI
 
@@ -77,12 +82,23 @@ def check_loopback(host: str) -> None:
         )
 
 
-class SignRequestError(Exception):
-    """A request the sandbox answers with ``{"status": false, ...}``, as NCALayer does."""
+# NCALayer's answer when the invoked method fails, whatever the cause (a recorded frame:
+# {"code":"INVOCATION_ERROR","details":"org.json.JSONException: …","message":"An invoked method
+# threw an exception.","status":false}); the cause is in ``details``.
+INVOCATION_ERROR = "INVOCATION_ERROR"
+INVOCATION_MESSAGE = "An invoked method threw an exception."
 
-    def __init__(self, message: str, code: str = "500") -> None:
-        super().__init__(message)
+
+class SignRequestError(Exception):
+    """A request the sandbox answers with ``{"status": false, ...}``, as NCALayer does: ``details``
+    says what went wrong; ``message`` is NCALayer's generic sentence unless given."""
+
+    def __init__(
+        self, details: str, code: str = INVOCATION_ERROR, message: str = INVOCATION_MESSAGE
+    ) -> None:
+        super().__init__(details)
         self.code = code
+        self.details = details
         self.message = message
 
 
@@ -125,7 +141,7 @@ class SandboxNCALayer:
 
     def greeting(self) -> str:
         """What NCALayer sends first on every connection."""
-        return json.dumps({"result": {"version": VERSION}})
+        return _frame({"result": {"version": VERSION}})
 
     def respond(self, message: str, *, simulate: str = "") -> str | None:
         """The answer to one message from the page (None: nothing to answer)."""
@@ -140,33 +156,43 @@ class SandboxNCALayer:
         module, method = request.get("module"), request.get("method")
         if module == "kz.gov.pki.knca.commonUtils" and method == "getActiveTokens":
             # The older API: no hardware tokens are plugged into the sandbox.
-            return json.dumps({"code": "200", "responseObject": []})
+            return _frame({"responseObject": [], "code": "200"})
         if module != MODULE or method != METHOD_SIGN:
-            return _failure("404", f"The sandbox NCALayer does not provide {module}.{method}.")
+            return _failure(
+                "MODULE_NOT_FOUND", f"The sandbox NCALayer does not provide {module}.{method}."
+            )
         simulate = simulate or self.simulate
         try:
             return self._sign(request.get("args"), simulate)
         except SignRequestError as error:
-            return _failure(error.code, error.message)
+            return _failure(error.code, error.message, error.details)
 
     def _sign(self, args, simulate: str) -> str:
         if not isinstance(args, dict):
-            raise SignRequestError("args must be an object.", "400")
+            raise SignRequestError(
+                'org.json.JSONException: JSONObject["args"] is not a JSONObject.'
+            )
         if args.get("format", "cms") != "cms":
-            raise SignRequestError("The sandbox NCALayer makes CMS signatures only.", "400")
+            raise SignRequestError("The sandbox NCALayer makes CMS signatures only.")
         if simulate == CANCEL:
             # NCALayer's answer when the user closes the key dialogue: success without a result.
-            return json.dumps({"status": True, "body": {}})
+            return _frame({"body": {}, "status": True})
         if simulate == ERROR:
-            raise SignRequestError("Simulated NCALayer failure (sandbox).", "500")
-        signing = args.get("signingParams") or {}
+            raise SignRequestError("Simulated NCALayer failure (sandbox).")
+        signing = args.get("signingParams", {})
+        if not isinstance(signing, dict):
+            raise SignRequestError(
+                'org.json.JSONException: JSONObject["signingParams"] is not a JSONObject.'
+            )
         if signing.get("digested"):
-            raise SignRequestError("The sandbox NCALayer does not sign digests.", "400")
+            raise SignRequestError("The sandbox NCALayer does not sign digests.")
+        # ``tsaProfile`` asks NCALayer to add a time-stamp from NCA's TSA; the sandbox has no TSA
+        # and signs without one (the server takes the signing time from the signed attributes).
         documents = _documents(args.get("data"), decode=bool(signing.get("decode", False)))
         key = self.choose_key(args.get("signerParams"), simulate=simulate)
         create = create_attached_cms if signing.get("encapsulate") else create_detached_cms
         results = [
-            base64.b64encode(create(document, key.private_key, key.certificate, ())).decode()
+            cms_as_ncalayer_gives_it(create(document, key.private_key, key.certificate, ()))
             for document in documents
         ]
         logger.info(
@@ -176,14 +202,20 @@ class SandboxNCALayer:
             key.iin,
             f", BIN {key.bin}" if key.bin else "",
         )
-        return json.dumps({"status": True, "body": {"result": results}})
+        # One document: the PEM string itself; several: a list, one PEM each (as NCALayer).
+        result = (
+            results[0] if len(documents) == 1 and not isinstance(args["data"], list) else results
+        )
+        return _frame({"body": {"result": result}, "status": True})
 
     def requested_signer(self, signer_params) -> SignerChoice:
         """Whose key, for which purpose, the page asked for (defaults where it did not say)."""
         params = signer_params if isinstance(signer_params, dict) else {}
         usages = params.get("extKeyUsageOids") or []
         if not isinstance(usages, list):
-            raise SignRequestError("signerParams.extKeyUsageOids must be a list.", "400")
+            raise SignRequestError(
+                'org.json.JSONException: JSONObject["extKeyUsageOids"] is not a JSONArray.'
+            )
         purpose = Purpose.AUTH if oids.EKU_CLIENT_AUTH in usages else Purpose.SIGN
         iin = str(params.get("iin") or "")
         bin_ = str(params.get("bin") or "")
@@ -273,21 +305,32 @@ class SandboxNCALayer:
         self.stop()
 
 
-def _failure(code: str, message: str) -> str:
-    return json.dumps({"status": False, "code": code, "message": message})
+def _failure(code: str, message: str, details: str = "") -> str:
+    answer: dict[str, object] = {"code": code}
+    if details:
+        answer["details"] = details
+    answer.update(message=message, status=False)
+    return _frame(answer)
+
+
+def _frame(answer: dict) -> str:
+    """JSON as NCALayer writes it (org.json): compact, no spaces."""
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
 
 
 def _documents(data, *, decode: bool) -> list[bytes]:
     """The bytes to sign: ``data`` is one string or a list; base64 when ``decode`` is true."""
     items = data if isinstance(data, list) else [data]
     if not items or not all(isinstance(item, str) for item in items):
-        raise SignRequestError("data must be a string or a list of strings.", "400")
+        raise SignRequestError("data must be a string or a list of strings.")
     if not decode:
         return [item.encode("utf-8") for item in items]
     try:
         return [base64.b64decode(item, validate=True) for item in items]
     except (binascii.Error, ValueError):
-        raise SignRequestError("data is not valid base64.", "400") from None
+        raise SignRequestError(
+            "java.lang.IllegalArgumentException: Illegal base64 character"
+        ) from None
 
 
 def _simulation_from_path(path: str) -> str:

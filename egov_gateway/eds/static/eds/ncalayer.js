@@ -31,7 +31,9 @@
     var template = root.querySelector("template[data-eds-messages]");
     var node = template && template.content.querySelector('[data-key="' + key + '"]');
     var text = node ? node.textContent.trim() : key;
-    return text.replace("{detail}", detail || "");
+    return text.replace("{detail}", function () {
+      return detail || "";
+    });
   }
 
   /* One request to NCALayer; resolves with its answer (parsed JSON). */
@@ -94,21 +96,41 @@
     });
   }
 
-  /* The base64 CMS from NCALayer's answer, or a SigningFailure. */
+  /* NCALayer's own words for a failure: its message and, when it gives them, the details,
+     each without a closing full stop (the translated sentence around them has its own). */
+  function failureDetail(answer) {
+    return [answer.message, answer.details]
+      .filter(function (part) {
+        return typeof part === "string" && part.trim() !== "";
+      })
+      .map(function (part) {
+        return part.trim().replace(/[.\s]+$/, "");
+      })
+      .join(": ") || String(answer.code || "");
+  }
+
+  /* The CMS from NCALayer's answer, as it gave it (PEM text, or base64), or a SigningFailure.
+     One document's CMS is a string; a list is accepted when it holds exactly one. */
   function signatureFrom(answer) {
     if (answer && answer.status === true) {
       var result = answer.body ? answer.body.result : undefined;
       if (Array.isArray(result)) {
+        if (result.length > 1) {
+          throw new SigningFailure("protocol");
+        }
         result = result[0];
       }
-      if (typeof result !== "string" || result === "") {
+      if (result === undefined || result === null || result === "") {
         // NCALayer answers a closed key dialogue with success and no result.
         throw new SigningFailure("cancelled");
+      }
+      if (typeof result !== "string") {
+        throw new SigningFailure("protocol");
       }
       return result;
     }
     if (answer && answer.status === false) {
-      throw new SigningFailure("ncalayer_error", answer.message || answer.code || "");
+      throw new SigningFailure("ncalayer_error", failureDetail(answer));
     }
     throw new SigningFailure("protocol");
   }
