@@ -32,6 +32,7 @@ class LoadReport:
     regions_created: list[str] = field(default_factory=list)
     classifier_created: list[str] = field(default_factory=list)
     operator_password_set: bool = False
+    compositions_formed: int = 0
 
 
 def read_demo_data() -> dict:
@@ -89,6 +90,29 @@ def _grant(
     report.roles_created += created
 
 
+def _demo_composition(region: Region, entry: dict) -> bool:
+    """A valid composition from today for a demo commission that has none (COM-1)."""
+    from commission.models import Commission
+    from commission.selectors import CompositionPlan, today_in_almaty
+    from commission.services import form_composition
+
+    if Commission.objects.filter(region=region, compositions__isnull=False).exists():
+        return False
+    people = {item["iin"]: User.objects.get(iin=item["iin"]) for item in entry["members"]}
+    holder = {item["position"]: people[item["iin"]] for item in entry["members"]}
+    today = today_in_almaty()
+    plan = CompositionPlan(
+        members=list(people.values()),
+        chair=holder.get("chair"),
+        deputy_chair=holder.get("deputy_chair"),
+        secretary=User.objects.get(iin=entry["secretary"]["iin"]),
+        effective_from=today,
+        elected_on=today,
+    )
+    form_composition(region=region, plan=plan, election_protocol="№ 1 (demo)", by=None)
+    return True
+
+
 def _region(kato: str) -> Region:
     try:
         return Region.objects.get(kato=kato)
@@ -121,6 +145,7 @@ def load_demo_data(
         for member in commission["members"]:
             _grant(_person(member, report), Role.MEMBER, report, region=region)
         _grant(_person(commission["secretary"], report), Role.SECRETARY, report, region=region)
+        report.compositions_formed += _demo_composition(region, commission)
 
     for supplier in data["suppliers"]:
         bin_ = supplier.get("organisation_bin", "")
