@@ -83,7 +83,8 @@ def database_config(url_variable: str = "DATABASE_URL", *, embedded: bool = True
         config = database_settings(env("EMBEDDED_DB_NAME", default="portal"))
     else:
         return {}
-    config["ATOMIC_REQUESTS"] = True
+    # No ATOMIC_REQUESTS: each service owns a short transaction that ends with its audit event,
+    # so the audit chain's lock is never held across a state-system call or a rendering.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     return config
 
