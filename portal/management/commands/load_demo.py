@@ -98,7 +98,7 @@ def _region(kato: str) -> Region:
         ) from None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def load_demo_data(
     *, data: dict, operator_password: str, reset_operator_password: bool
 ) -> LoadReport:
