@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -158,6 +159,8 @@ def sync_source(
         else:
             logger.exception("state sync of %s failed, nothing applied", source)
         _finish(run, SyncRun.Status.FAILED, tally.counts(), errors=_describe(exc))
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise  # the task's time is up: the other sources are not started
     return run
 
 

@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import environ
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import models, transaction
@@ -34,7 +33,6 @@ from portal.audit.services import record
 from portal.models import Role, RoleAssignment, User
 
 logger = logging.getLogger(__name__)
-_env = environ.Env()
 
 NONCE_BYTES = 32
 DEFAULT_CHALLENGE_SECONDS = 5 * 60
@@ -119,9 +117,7 @@ class EdsSignIn:
 
 def challenge_lifetime() -> timedelta:
     seconds = getattr(settings, "EDS_SIGN_IN_CHALLENGE_SECONDS", None)
-    if seconds is None:
-        seconds = _env.int("EDS_SIGN_IN_CHALLENGE_SECONDS", default=DEFAULT_CHALLENGE_SECONDS)
-    return timedelta(seconds=int(seconds))
+    return timedelta(seconds=int(seconds or DEFAULT_CHALLENGE_SECONDS))
 
 
 def _session_binding(session: SessionBase, *, create: bool) -> str:
