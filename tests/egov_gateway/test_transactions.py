@@ -146,6 +146,10 @@ def test_a_concurrent_audited_write_does_not_wait_for_a_slow_state_system(
     assistant_session = session_of(assistant_user)
     head_session = session_of(head, bin=organisation.identifier)
 
+    save_offers = {"offers": [Offer.SPECIAL_SOCIAL_SERVICES], "action": "later"}
+    # Once before, so that the measured write pays for no first-request imports or caches.
+    assert post(live_server.url, offers, save_offers, session=head_session)[0] == 302
+
     soap_gateway.slow_seconds = SLOW_SECONDS
     soap_gateway.script = ["slow"]  # the first state system asked answers after 5 s
     slow: dict = {}
@@ -159,12 +163,7 @@ def test_a_concurrent_audited_write_does_not_wait_for_a_slow_state_system(
     waiting.start()
     try:
         wait_until(lambda: bool(soap_gateway.requests), what="the refresh to ask the state")
-        status, seconds = post(
-            live_server.url,
-            offers,
-            {"offers": [Offer.SPECIAL_SOCIAL_SERVICES], "action": "later"},
-            session=head_session,
-        )
+        status, seconds = post(live_server.url, offers, save_offers, session=head_session)
         still_waiting = waiting.is_alive()
     finally:
         waiting.join(60)
