@@ -49,4 +49,4 @@ bench-sync: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/sync.py
 
 stop: $(STAMP)
-	$(PY) -c "from portal.embedded_db import stop; stop()"
+	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"

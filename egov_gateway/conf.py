@@ -1,7 +1,7 @@
-"""Settings of the state-data sources, read at call time.
+"""Settings of the state-data sources, read from ``django.conf.settings`` at call time.
 
-Every value can be set in Django settings (tests override them there) and otherwise comes from the
-environment, so production needs no settings edit to connect a source. See docs/gateway.md.
+``portal/settings/base.py`` reads each value once from the environment (same names, defaults
+there); tests override them with the ``settings`` fixture. See docs/gateway.md.
 """
 
 from __future__ import annotations
@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import environ
 from django.conf import settings
-
-_env = environ.Env()
 
 SANDBOX = "sandbox"
 GATEWAY = "gateway"
@@ -28,11 +25,6 @@ DEFAULT_SERVICE_IDS = {
     "psychiatric": "ERDB_PsychRegistryByIIN",
     "tax_debts": "KGD_DebtsByIINBIN",
 }
-
-
-def _value(name: str, default):
-    """A Django setting if it exists, else ``default`` (which usually came from the environment)."""
-    return getattr(settings, name, default)
 
 
 @dataclass(frozen=True)
@@ -69,7 +61,7 @@ class RetrySettings:
 
 
 def backend() -> str:
-    name = _value("STATE_SOURCES_BACKEND", _env("STATE_SOURCES_BACKEND", default=SANDBOX))
+    name = settings.STATE_SOURCES_BACKEND
     if name not in BACKENDS:
         from django.core.exceptions import ImproperlyConfigured
 
@@ -80,73 +72,44 @@ def backend() -> str:
 
 
 def sandbox_dir() -> Path:
-    default = Path(__file__).resolve().parent / "sandbox" / "demo"
-    return Path(_value("SANDBOX_STATE_DIR", _env("SANDBOX_STATE_DIR", default=str(default))))
+    return Path(settings.SANDBOX_STATE_DIR)
 
 
 def soap_gateway() -> SoapGatewaySettings:
-    service_ids = {
-        name: _env(f"EGOV_SERVICE_{name.upper()}", default=default)
-        for name, default in DEFAULT_SERVICE_IDS.items()
-    }
-    service_ids.update(_value("EGOV_SERVICE_IDS", {}))
     return SoapGatewaySettings(
-        url=_value("EGOV_GATEWAY_URL", _env("EGOV_GATEWAY_URL", default="")),
-        sender_id=_value("EGOV_SENDER_ID", _env("EGOV_SENDER_ID", default="")),
-        sender_password=_value("EGOV_SENDER_PASSWORD", _env("EGOV_SENDER_PASSWORD", default="")),
-        requestor_bin=_value("EGOV_REQUESTOR_BIN", _env("EGOV_REQUESTOR_BIN", default="")),
-        timeout=float(
-            _value("EGOV_TIMEOUT_SECONDS", _env.float("EGOV_TIMEOUT_SECONDS", default=30))
-        ),
-        signer=_value(
-            "EGOV_REQUEST_SIGNER",
-            _env("EGOV_REQUEST_SIGNER", default="egov_gateway.transport.signing.XmlDsigSigner"),
-        ),
-        signing_key_path=_value("EGOV_SIGNING_KEY", _env("EGOV_SIGNING_KEY", default="")),
-        signing_cert_path=_value("EGOV_SIGNING_CERT", _env("EGOV_SIGNING_CERT", default="")),
-        signing_key_password=_value(
-            "EGOV_SIGNING_KEY_PASSWORD", _env("EGOV_SIGNING_KEY_PASSWORD", default="")
-        ),
-        service_ids=service_ids,
+        url=settings.EGOV_GATEWAY_URL,
+        sender_id=settings.EGOV_SENDER_ID,
+        sender_password=settings.EGOV_SENDER_PASSWORD,
+        requestor_bin=settings.EGOV_REQUESTOR_BIN,
+        timeout=float(settings.EGOV_TIMEOUT_SECONDS),
+        signer=settings.EGOV_REQUEST_SIGNER,
+        signing_key_path=settings.EGOV_SIGNING_KEY,
+        signing_cert_path=settings.EGOV_SIGNING_CERT,
+        signing_key_password=settings.EGOV_SIGNING_KEY_PASSWORD,
+        service_ids={**DEFAULT_SERVICE_IDS, **settings.EGOV_SERVICE_IDS},
     )
 
 
 def ows() -> OwsSettings:
     return OwsSettings(
-        url=_value(
-            "GOSZAKUP_OWS_URL", _env("GOSZAKUP_OWS_URL", default="https://ows.goszakup.gov.kz")
-        ),
-        token=_value("GOSZAKUP_OWS_TOKEN", _env("GOSZAKUP_OWS_TOKEN", default="")),
-        timeout=float(
-            _value("GOSZAKUP_TIMEOUT_SECONDS", _env.float("GOSZAKUP_TIMEOUT_SECONDS", default=30))
-        ),
-        page_limit=int(_value("GOSZAKUP_PAGE_LIMIT", _env.int("GOSZAKUP_PAGE_LIMIT", default=500))),
+        url=settings.GOSZAKUP_OWS_URL,
+        token=settings.GOSZAKUP_OWS_TOKEN,
+        timeout=float(settings.GOSZAKUP_TIMEOUT_SECONDS),
+        page_limit=int(settings.GOSZAKUP_PAGE_LIMIT),
     )
 
 
 def retries() -> RetrySettings:
     return RetrySettings(
-        attempts=int(_value("STATE_SOURCE_ATTEMPTS", _env.int("STATE_SOURCE_ATTEMPTS", default=4))),
-        backoff_seconds=float(
-            _value(
-                "STATE_SOURCE_BACKOFF_SECONDS",
-                _env.float("STATE_SOURCE_BACKOFF_SECONDS", default=2),
-            )
-        ),
-        max_backoff_seconds=float(
-            _value(
-                "STATE_SOURCE_MAX_BACKOFF_SECONDS",
-                _env.float("STATE_SOURCE_MAX_BACKOFF_SECONDS", default=60),
-            )
-        ),
+        attempts=int(settings.STATE_SOURCE_ATTEMPTS),
+        backoff_seconds=float(settings.STATE_SOURCE_BACKOFF_SECONDS),
+        max_backoff_seconds=float(settings.STATE_SOURCE_MAX_BACKOFF_SECONDS),
     )
 
 
 def progress_every() -> int:
     """How many fetched rows between two progress reports of the sync."""
-    return int(
-        _value("STATE_SYNC_PROGRESS_EVERY", _env.int("STATE_SYNC_PROGRESS_EVERY", default=10_000))
-    )
+    return int(settings.STATE_SYNC_PROGRESS_EVERY)
 
 
 @dataclass(frozen=True)
@@ -160,20 +123,11 @@ class MassRemovalGuard:
 
 def mass_removal_guard() -> MassRemovalGuard:
     return MassRemovalGuard(
-        max_share=float(
-            _value(
-                "STATE_SYNC_MAX_REMOVED_SHARE",
-                _env.float("STATE_SYNC_MAX_REMOVED_SHARE", default=0.5),
-            )
-        ),
-        minimum_listed=int(
-            _value(
-                "STATE_SYNC_MASS_REMOVAL_MIN", _env.int("STATE_SYNC_MASS_REMOVAL_MIN", default=100)
-            )
-        ),
+        max_share=float(settings.STATE_SYNC_MAX_REMOVED_SHARE),
+        minimum_listed=int(settings.STATE_SYNC_MASS_REMOVAL_MIN),
     )
 
 
 def sync_work_mem() -> str:
     """PostgreSQL ``work_mem`` of a sync's transaction: its sorts and joins span whole registers."""
-    return _value("STATE_SYNC_WORK_MEM", _env("STATE_SYNC_WORK_MEM", default="256MB"))
+    return settings.STATE_SYNC_WORK_MEM

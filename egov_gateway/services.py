@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from egov_gateway.coverage import sources_for
 from egov_gateway.errors import SourceError
 from egov_gateway.models import StateChangeEvent, StateRecord, WatchedIdentifier
+from egov_gateway.sources.base import StateAnswer
 from egov_gateway.sources.registry import lookup_source
 from portal.audit import services as audit
 from portal.editions import Edition, edition_for
@@ -61,40 +63,47 @@ def fetch_state_data(
     Each answer becomes a new ``StateRecord`` (the previous ones stay as history); nothing the
     supplier entered is touched. A source that fails stores nothing and is reported in
     ``failures``, so the cabinet never shows missing data as "the state has no record" (SYNC-3).
+
+    The sources are asked first, outside any transaction (each may take its timeout several
+    times over); then what arrived and the audit event are written in one short transaction.
     """
     _validate(identifier, supplier_kind)
     edition = edition or edition_for()
     if sources is None:
         sources = sources_for(supplier_kind=supplier_kind, edition=edition)
-    records: dict[str, StateRecord] = {}
+    answers: dict[str, tuple[StateAnswer | None, datetime.datetime]] = {}
     failures: dict[str, str] = {}
     for name in sources:
         try:
             answer = lookup_source(name).lookup(identifier)
+            answers[name] = (answer, answer.fetched_at if answer else timezone.now())
         except SourceError as exc:
             logger.warning("state lookup of %s in %s failed: %s", identifier, name, exc)
             failures[name] = str(exc)
-            continue
-        records[name] = StateRecord.objects.create(
-            identifier=identifier,
-            source=name,
-            fetched_at=answer.fetched_at if answer else timezone.now(),
-            found=answer is not None,
-            data=answer.data() if answer else {},
-            raw=answer.raw if answer else "",
-            requested_by=requested_by,
+    with transaction.atomic(durable=True):
+        records = {
+            name: StateRecord.objects.create(
+                identifier=identifier,
+                source=name,
+                fetched_at=fetched_at,
+                found=answer is not None,
+                data=answer.data() if answer else {},
+                raw=answer.raw if answer else "",
+                requested_by=requested_by,
+            )
+            for name, (answer, fetched_at) in answers.items()
+        }
+        audit.record(
+            actor=requested_by,
+            action="state_data.fetched",
+            after={
+                "identifier": identifier,
+                "supplier_kind": supplier_kind,
+                "records": {name: record.pk for name, record in records.items()},
+                "failures": failures,
+            },
+            basis=edition.clause_for("state_data_items"),
         )
-    audit.record(
-        actor=requested_by,
-        action="state_data.fetched",
-        after={
-            "identifier": identifier,
-            "supplier_kind": supplier_kind,
-            "records": {name: record.pk for name, record in records.items()},
-            "failures": failures,
-        },
-        basis=edition.clause_for("state_data_items"),
-    )
     return StateDataResult(records=records, failures=failures)
 
 

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -131,33 +132,39 @@ def sync_source(
     DER-2); the events recorded here are its input. ``feed`` replaces the configured source
     (the operator's import of a published list). A dry run computes the same counts and rolls
     everything back.
+
+    The run's transaction holds only this source's sync lock while the feed streams in; the
+    audit event is its last statement, so the audit chain's lock is taken just before the commit.
     """
     if source not in PLANS:
         raise ValueError(f"{source!r} is not synced; synced sources: {', '.join(PLANS)}")
     run = SyncRun.objects.create(source=source, dry_run=dry_run, trigger=trigger[:40])
     tally = _Tally(source=source, progress=progress)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             counts = _sync(
                 run, PLANS[source], tally, feed=feed, allow_mass_removal=allow_mass_removal
             )
             if dry_run:
                 raise _DryRun(counts)
+            # What changed, the run's outcome and its audit event commit together.
+            _finish(run, SyncRun.Status.SUCCEEDED, counts)
+            if counts.get("events"):
+                transaction.on_commit(lambda: state_changes_recorded.send(sender=SyncRun, run=run))
     except _DryRun as done:
-        counts = done.counts
+        _finish(run, SyncRun.Status.SUCCEEDED, done.counts)
     except Exception as exc:
         if isinstance(exc, SourceError):
             logger.warning("state sync of %s failed, nothing applied: %s", source, exc)
         else:
             logger.exception("state sync of %s failed, nothing applied", source)
         _finish(run, SyncRun.Status.FAILED, tally.counts(), errors=_describe(exc))
-        return run
-    _finish(run, SyncRun.Status.SUCCEEDED, counts)
-    if not dry_run and counts.get("events"):
-        transaction.on_commit(lambda: state_changes_recorded.send(sender=SyncRun, run=run))
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise  # the task's time is up: the other sources are not started
     return run
 
 
+@transaction.atomic
 def _finish(run: SyncRun, status: str, counts: dict, *, errors: str = "") -> None:
     run.status = status
     run.counts = counts

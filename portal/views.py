@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -32,14 +33,16 @@ class OperatorSignInView(auth_views.LoginView):
                 session=self.request.session, user=user, next_url=self.get_redirect_url()
             )
             return redirect("portal:sign-in-code")
-        response = super().form_valid(form)
-        record(
-            actor=user,
-            action="auth.operator_sign_in",
-            obj=user,
-            after={"factors": "password"},
-            basis="ID-3",
-        )
+        # The session, the last login and the audit event: written together, or not at all.
+        with transaction.atomic(durable=True):
+            response = super().form_valid(form)
+            record(
+                actor=user,
+                action="auth.operator_sign_in",
+                obj=user,
+                after={"factors": "password"},
+                basis="ID-3",
+            )
         return response
 
     def form_invalid(self, form):
@@ -71,7 +74,29 @@ class OperatorCodeView(FormView):
 
     def form_valid(self, form):
         user = self.pending.user
-        check = otp.check_code(user=user, code=form.cleaned_data["code"])
+        # The device's throttling and used-code marks, the session and the audit event are
+        # written together; the page is rendered after the commit.
+        with transaction.atomic(durable=True):
+            check = otp.check_code(user=user, code=form.cleaned_data["code"])
+            if check.device is None:
+                record(
+                    actor=None,
+                    action="auth.operator_code_refused",
+                    obj=user,
+                    after={"throttled": check.throttled},
+                    basis="ID-3",
+                )
+            else:
+                otp.end_second_factor(self.request.session)
+                login(self.request, user, backend=self.pending.backend)
+                otp_login(self.request, check.device)
+                record(
+                    actor=user,
+                    action="auth.operator_sign_in",
+                    obj=user,
+                    after={"factors": "password+totp"},
+                    basis="ID-3",
+                )
         if check.device is None:
             form.add_error(
                 "code",
@@ -79,24 +104,7 @@ class OperatorCodeView(FormView):
                 if check.throttled
                 else _("The code is wrong or has expired. Enter the code shown now."),
             )
-            record(
-                actor=None,
-                action="auth.operator_code_refused",
-                obj=user,
-                after={"throttled": check.throttled},
-                basis="ID-3",
-            )
             return self.form_invalid(form)
-        otp.end_second_factor(self.request.session)
-        login(self.request, user, backend=self.pending.backend)
-        otp_login(self.request, check.device)
-        record(
-            actor=user,
-            action="auth.operator_sign_in",
-            obj=user,
-            after={"factors": "password+totp"},
-            basis="ID-3",
-        )
         next_url = self.pending.next_url
         if not url_has_allowed_host_and_scheme(
             next_url,

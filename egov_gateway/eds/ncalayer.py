@@ -19,13 +19,10 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import environ
 from django.conf import settings
 from django.utils.translation import get_language
 
 from egov_gateway.eds.signer import Purpose
-
-_env = environ.Env()
 
 MODULE = "kz.gov.pki.knca.basics"
 METHOD_SIGN = "sign"
@@ -94,10 +91,10 @@ def sandbox_enabled() -> bool:
 
 
 def ncalayer_url() -> str:
-    """``NCALAYER_URL`` (setting, then environment); by default the real NCALayer in production
-    and the sandbox NCALayer where the sandbox signer is enabled."""
+    """``NCALAYER_URL`` (the setting); by default the real NCALayer in production and the
+    sandbox NCALayer where the sandbox signer is enabled."""
     default = SANDBOX_URL if sandbox_enabled() else PRODUCTION_URL
-    return getattr(settings, "NCALAYER_URL", None) or _env("NCALAYER_URL", default=default)
+    return getattr(settings, "NCALAYER_URL", None) or default
 
 
 def ncalayer_locale() -> str:
@@ -109,7 +106,7 @@ def ncalayer_locale() -> str:
 def allowed_storages() -> list[str]:
     configured = getattr(settings, "NCALAYER_ALLOWED_STORAGES", None)
     if configured is None:
-        configured = _env.list("NCALAYER_ALLOWED_STORAGES", default=list(DEFAULT_STORAGES))
+        configured = DEFAULT_STORAGES
     return list(configured)
 
 

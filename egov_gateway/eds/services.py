@@ -34,6 +34,7 @@ def record_signature(
     keep_document: bool | None = None,
     basis: str = "",
     role: str = "",
+    signer: VerifiedSigner | None = None,
 ) -> Signature:
     """Verify ``cms`` over ``data`` and keep it as a ``Signature`` (ID-2: "signed by EDS").
 
@@ -42,16 +43,24 @@ def record_signature(
     ``verify_cms`` is raised and nothing is stored. What was signed is kept as its exact bytes
     unless ``obj`` (the stored, immutable document) is given; ``keep_document=True`` keeps the
     bytes as well. Every stored signature writes an audit event (``basis`` is the legal clause).
+
+    Verification may ask NCANode and OCSP responders, so it must not run inside a transaction
+    that holds locks (the audit chain's above all). Called on its own, this function verifies
+    first and then stores in its own transaction. A service that stores the signature inside its
+    transaction verifies before it (``verify_signature``) and passes the result as ``signer``.
     """
-    try:
-        signer = verify_cms(
-            cms, data, purpose=purpose, expected_iin=expected_iin, expected_bin=expected_bin
+    if signer is None:
+        signer = verify_signature(
+            cms=cms,
+            data=data,
+            purpose=purpose,
+            expected_iin=expected_iin,
+            expected_bin=expected_bin,
         )
-    except SignatureError as error:
-        logger.warning(
-            "Signature refused (%s) for IIN %s: %s", error.code, expected_iin, error.detail
-        )
-        raise
+    elif (signer.iin, signer.purpose) != (expected_iin, purpose) or (
+        expected_bin and signer.bin != expected_bin
+    ):
+        raise ValueError("The signer was verified for another person, organisation or purpose.")
     if data is None:
         data = _attached_content(cms)
     if keep_document is None:
@@ -103,6 +112,21 @@ def record_signature(
             role=role,
         )
     return signature
+
+
+def verify_signature(
+    *, cms: bytes, data: bytes | None, purpose: Purpose, expected_iin: str, expected_bin=None
+) -> VerifiedSigner:
+    """``verify_cms``, with the refusal logged: call it before any transaction (network)."""
+    try:
+        return verify_cms(
+            cms, data, purpose=purpose, expected_iin=expected_iin, expected_bin=expected_bin
+        )
+    except SignatureError as error:
+        logger.warning(
+            "Signature refused (%s) for IIN %s: %s", error.code, expected_iin, error.detail
+        )
+        raise
 
 
 def verification_record(signer: VerifiedSigner) -> dict:

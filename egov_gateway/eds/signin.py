@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import environ
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import models, transaction
@@ -34,7 +33,6 @@ from portal.audit.services import record
 from portal.models import Role, RoleAssignment, User
 
 logger = logging.getLogger(__name__)
-_env = environ.Env()
 
 NONCE_BYTES = 32
 DEFAULT_CHALLENGE_SECONDS = 5 * 60
@@ -119,9 +117,7 @@ class EdsSignIn:
 
 def challenge_lifetime() -> timedelta:
     seconds = getattr(settings, "EDS_SIGN_IN_CHALLENGE_SECONDS", None)
-    if seconds is None:
-        seconds = _env.int("EDS_SIGN_IN_CHALLENGE_SECONDS", default=DEFAULT_CHALLENGE_SECONDS)
-    return timedelta(seconds=int(seconds))
+    return timedelta(seconds=int(seconds or DEFAULT_CHALLENGE_SECONDS))
 
 
 def _session_binding(session: SessionBase, *, create: bool) -> str:
@@ -134,6 +130,7 @@ def _session_binding(session: SessionBase, *, create: bool) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
+@transaction.atomic(durable=True)
 def issue_challenge(*, session: SessionBase) -> SignInChallenge:
     """A fresh random challenge for the sign-in page, bound to this browser session (ID-3)."""
     now = timezone.now()
@@ -156,6 +153,10 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
     recipients get an account (and the role) on their first sign-in, staff must already have one.
     Raises ``SignatureError`` or ``SignInRefused``; every outcome is recorded in the audit trail.
     The caller logs the user in (``django.contrib.auth.login``) and calls ``remember_identity``.
+
+    The signature is verified (NCANode, OCSP) before any transaction. The challenge is used up
+    by one statement of its own, so it stays used even when the sign-in is then refused; the
+    account, its roles and the audit event are written in one transaction.
     """
     claimed: CertificateInfo | None = None
     try:
@@ -170,7 +171,23 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
         )
         _check_same_holder(signer, claimed)
         _use_up(challenge, iin=signer.iin)
-        user, created, granted = _account_for(signer, claimed, SignInIntent(intent))
+        with transaction.atomic(durable=True):
+            user, created, granted = _account_for(signer, claimed, SignInIntent(intent))
+            record(
+                actor=user,
+                action="auth.eds_sign_in",
+                obj=user,
+                after={
+                    "iin": signer.iin,
+                    "bin": signer.bin,
+                    "role_oids": list(signer.role_oids),
+                    "certificate_serial": signer.serial,
+                    "intent": intent,
+                    "account_created": created,
+                    "roles_granted": list(granted),
+                },
+                basis=BASIS,
+            )
     except (SignatureError, SignInRefused) as error:
         logger.info("EDS sign-in refused (%s): %s", error.code, getattr(error, "detail", ""))
         record(
@@ -188,21 +205,6 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
             basis=BASIS,
         )
         raise
-    record(
-        actor=user,
-        action="auth.eds_sign_in",
-        obj=user,
-        after={
-            "iin": signer.iin,
-            "bin": signer.bin,
-            "role_oids": list(signer.role_oids),
-            "certificate_serial": signer.serial,
-            "intent": intent,
-            "account_created": created,
-            "roles_granted": list(granted),
-        },
-        basis=BASIS,
-    )
     return EdsSignIn(user=user, signer=signer, account_created=created, roles_granted=granted)
 
 
@@ -280,7 +282,7 @@ def _account_for(
             raise StaffAccountMissing(detail=f"IIN {signer.iin} has no staff role")
         return user, False, ()
 
-    with transaction.atomic():
+    with transaction.atomic():  # inside sign_in_with_eds's transaction
         created = user is None
         if created:
             user = User.objects.create_user(signer.iin, _full_name(claimed))

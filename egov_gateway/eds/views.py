@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -91,8 +92,9 @@ class EdsSignInView(View):
             except (SignatureError, SignInRefused) as error:
                 form.add_error(None, str(error))
             else:
-                login(request, result.user, backend=MODEL_BACKEND)
-                remember_identity(session=request.session, sign_in=result)
+                with transaction.atomic(durable=True):  # the new session and the last login
+                    login(request, result.user, backend=MODEL_BACKEND)
+                    remember_identity(session=request.session, sign_in=result)
                 if result.account_created:
                     messages.success(request, _("Your account has been created. Welcome."))
                 else:

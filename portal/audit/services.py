@@ -36,8 +36,10 @@ def record(
     one ``RequestIdMiddleware`` put in the context.
 
     Appends are serialised by a transaction-level advisory lock so that two transactions never
-    chain to the same predecessor. Inside a longer transaction (ATOMIC_REQUESTS) the lock is held
-    until that transaction ends, so record the event as the last step of a service. Reading the
+    chain to the same predecessor. The lock is held until the surrounding transaction ends, and
+    every audited write in the portal waits for it: record the event as the last step of a
+    service's own transaction (``transaction.atomic(durable=True)``), which then commits at once,
+    and never ask a state system, NCANode or OCSP, or render a PDF, after it. Reading the
     last hash after taking the lock relies on READ COMMITTED (Django's default); under a stricter
     isolation level a stale read is refused by the unique constraint on ``prev_hash`` instead of
     forking the chain.

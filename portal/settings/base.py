@@ -1,9 +1,14 @@
-"""Settings shared by every environment; values come from the environment (django-environ)."""
+"""Settings shared by every environment; values come from the environment (django-environ).
+
+Every environment variable the portal reads is read here (or in dev/test/production.py), once,
+at start; the apps read ``django.conf.settings``. production.py checks the values at start.
+"""
 
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -80,10 +85,14 @@ def database_config(url_variable: str = "DATABASE_URL", *, embedded: bool = True
     elif embedded:
         from portal.embedded_db import database_settings
 
-        config = database_settings(env("EMBEDDED_DB_NAME", default="portal"))
+        config = database_settings(
+            env("EMBEDDED_DB_NAME", default="portal"),
+            data_dir=env("EMBEDDED_PG_DIR", default="") or None,
+        )
     else:
         return {}
-    config["ATOMIC_REQUESTS"] = True
+    # No ATOMIC_REQUESTS: each service owns a short transaction that ends with its audit event,
+    # so the audit chain's lock is never held across a state-system call or a rendering.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     return config
 
@@ -134,8 +143,25 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Every task: after the soft limit it is interrupted (SoftTimeLimitExceeded: it rolls back and
+# records its failure), after the hard limit its worker process is killed. An e-mail or a page's
+# follow-up takes seconds; the weekly sync has its own, longer limits (STATE_SYNC_*_TIME_LIMIT).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# The weekly sync asks each watched supplier's BIN/IIN of three SOAP sources (up to 30 s × 4
+# tries each) and streams whole registers: hours for a large register. Past the soft limit the
+# source being synced applies nothing and is recorded as failed, and the run stops; the hard
+# limit leaves the quarter of an hour that takes.
+STATE_SYNC_SOFT_TIME_LIMIT = env.int("STATE_SYNC_SOFT_TIME_LIMIT", default=6 * 60 * 60)
+STATE_SYNC_TIME_LIMIT = env.int("STATE_SYNC_TIME_LIMIT", default=6 * 60 * 60 + 15 * 60)
 CELERY_BEAT_SCHEDULE_WEEKLY_SYNC = env("WEEKLY_SYNC_CRON", default="0 3 * * 1")
-_minute, _hour, _dom, _month, _dow = CELERY_BEAT_SCHEDULE_WEEKLY_SYNC.split()
+try:
+    _minute, _hour, _dom, _month, _dow = CELERY_BEAT_SCHEDULE_WEEKLY_SYNC.split()
+except ValueError:
+    raise ImproperlyConfigured(
+        f"WEEKLY_SYNC_CRON must have five fields (minute hour day month weekday), "
+        f"not {CELERY_BEAT_SCHEDULE_WEEKLY_SYNC!r}."
+    ) from None
 CELERY_BEAT_SCHEDULE = {
     # SYNC-2, DER-2: the weekly state-data sync; tasks are registered by egov_gateway.
     "weekly-state-sync": {
@@ -148,11 +174,78 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@social-portal.example.kz")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# An SMTP server that does not answer fails the e-mail task (retried later), never hangs it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # The development/sandbox signer (ID-4). Never enabled in production (checked at start-up).
 SANDBOX_SIGNER_ENABLED = env.bool("SANDBOX_SIGNER_ENABLED", default=False)
 # The rules edition can be pinned for a demo; normally the edition in force on a day is used.
 RULES_EDITION = env("RULES_EDITION", default="")
+# The demo operator's password (manage.py load_demo; development and tests only).
+DEMO_OPERATOR_PASSWORD = env("DEMO_OPERATOR_PASSWORD", default="")
+# Operators need a TOTP code after the password (ID-3). Unset: on wherever the sandbox signer is
+# off (portal/otp.py); production turns it on whatever the environment says.
+OPERATOR_REQUIRE_OTP = env.bool("OPERATOR_REQUIRE_OTP", default=None)
+
+# EDS (docs/eds.md): verification of signatures (egov_gateway/eds/conf.py reads these). Empty
+# trust settings mean: where the sandbox signer is enabled, trust the test PKI in
+# EDS_TEST_PKI_DIR; elsewhere nothing (every signature is refused until the NCA roots are set).
+EDS_TRUSTED_ROOTS = env.list("EDS_TRUSTED_ROOTS", default=[])
+EDS_INTERMEDIATES_DIR = env("EDS_INTERMEDIATES_DIR", default="")
+EDS_CRL_DIR = env("EDS_CRL_DIR", default="")
+EDS_REVOCATION_MODE = env("EDS_REVOCATION_MODE", default="hard-fail")
+# Fetch CRLs and OCSP answers from NCA; unset: yes, except where the sandbox signer is enabled.
+EDS_ALLOW_FETCHING = env.bool("EDS_ALLOW_FETCHING", default=None)
+EDS_SIGNING_TIME_TOLERANCE_SECONDS = env.int("EDS_SIGNING_TIME_TOLERANCE_SECONDS", default=600)
+NCANODE_URL = env("NCANODE_URL", default="")
+NCANODE_TIMEOUT_SECONDS = env.float("NCANODE_TIMEOUT_SECONDS", default=15)
+EDS_TEST_PKI_DIR = env("EDS_TEST_PKI_DIR", default=str(BASE_DIR / "var" / "test-pki"))
+EDS_TEST_PKI_URL = env("EDS_TEST_PKI_URL", default="http://127.0.0.1:13580")
+EDS_SIGN_IN_CHALLENGE_SECONDS = env.int("EDS_SIGN_IN_CHALLENGE_SECONDS", default=5 * 60)
+# Where pages find NCALayer; empty: the real one, or the sandbox's where the sandbox signer is on.
+NCALAYER_URL = env("NCALAYER_URL", default="")
+# The key stores NCALayer may offer; unset: files and the national tokens and ID cards.
+NCALAYER_ALLOWED_STORAGES = env.list("NCALAYER_ALLOWED_STORAGES", default=None)
+
+# State systems (docs/gateway.md; egov_gateway/conf.py reads these).
+STATE_SOURCES_BACKEND = env("STATE_SOURCES_BACKEND", default="sandbox")
+SANDBOX_STATE_DIR = env(
+    "SANDBOX_STATE_DIR", default=str(BASE_DIR / "egov_gateway" / "sandbox" / "demo")
+)
+EGOV_GATEWAY_URL = env("EGOV_GATEWAY_URL", default="")
+EGOV_SENDER_ID = env("EGOV_SENDER_ID", default="")
+EGOV_SENDER_PASSWORD = env("EGOV_SENDER_PASSWORD", default="")
+EGOV_REQUESTOR_BIN = env("EGOV_REQUESTOR_BIN", default="")
+EGOV_TIMEOUT_SECONDS = env.float("EGOV_TIMEOUT_SECONDS", default=30)
+EGOV_REQUEST_SIGNER = env(
+    "EGOV_REQUEST_SIGNER", default="egov_gateway.transport.signing.XmlDsigSigner"
+)
+EGOV_SIGNING_KEY = env("EGOV_SIGNING_KEY", default="")
+EGOV_SIGNING_CERT = env("EGOV_SIGNING_CERT", default="")
+EGOV_SIGNING_KEY_PASSWORD = env("EGOV_SIGNING_KEY_PASSWORD", default="")
+# Service ids issued on connection, EGOV_SERVICE_<SOURCE>; the published names are the defaults.
+EGOV_SERVICE_IDS = {
+    source: service_id
+    for source in ("gbd_ul", "gbd_fl", "entrepreneurs", "real_estate", "psychiatric", "tax_debts")
+    if (service_id := env(f"EGOV_SERVICE_{source.upper()}", default=""))
+}
+GOSZAKUP_OWS_URL = env("GOSZAKUP_OWS_URL", default="https://ows.goszakup.gov.kz")
+GOSZAKUP_OWS_TOKEN = env("GOSZAKUP_OWS_TOKEN", default="")
+GOSZAKUP_TIMEOUT_SECONDS = env.float("GOSZAKUP_TIMEOUT_SECONDS", default=30)
+GOSZAKUP_PAGE_LIMIT = env.int("GOSZAKUP_PAGE_LIMIT", default=500)
+STATE_SOURCE_ATTEMPTS = env.int("STATE_SOURCE_ATTEMPTS", default=4)
+STATE_SOURCE_BACKOFF_SECONDS = env.float("STATE_SOURCE_BACKOFF_SECONDS", default=2)
+STATE_SOURCE_MAX_BACKOFF_SECONDS = env.float("STATE_SOURCE_MAX_BACKOFF_SECONDS", default=60)
+STATE_SYNC_PROGRESS_EVERY = env.int("STATE_SYNC_PROGRESS_EVERY", default=10_000)
+STATE_SYNC_MAX_REMOVED_SHARE = env.float("STATE_SYNC_MAX_REMOVED_SHARE", default=0.5)
+STATE_SYNC_MASS_REMOVAL_MIN = env.int("STATE_SYNC_MASS_REMOVAL_MIN", default=100)
+STATE_SYNC_WORK_MEM = env("STATE_SYNC_WORK_MEM", default="256MB")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)

@@ -9,7 +9,10 @@ SANDBOX_SIGNER_ENABLED = env.bool("SANDBOX_SIGNER_ENABLED", default=False)
 # Operators: password plus a TOTP code, or EDS; the admin opens only to such sessions (ID-3).
 OPERATOR_REQUIRE_OTP = True
 
-from portal.settings.safety import check_production_safety  # noqa: E402
+from portal.settings.safety import (  # noqa: E402
+    check_production_configuration,
+    check_production_safety,
+)
 
 check_production_safety(
     debug=DEBUG,
@@ -17,6 +20,7 @@ check_production_safety(
     sandbox_signer_enabled=SANDBOX_SIGNER_ENABLED,
     has_database_url=bool(env("DATABASE_URL", default="")),
 )
+check_production_configuration(globals())
 DATABASES = {"default": database_config(embedded=False)}
 
 SESSION_COOKIE_SECURE = True

@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from deregistration.eligibility import admission_eligibility
-from egov_gateway.eds.services import record_signature
+from egov_gateway.eds.services import record_signature, verify_signature
 from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.verify import verify_cms
 from portal.models import Role, User
 from suppliers import selectors
 from suppliers.models import (
@@ -42,43 +41,53 @@ def _require_draft(application: Application) -> None:
         raise NotEditable()
 
 
-def _sign(
-    *,
-    supplier: Supplier,
-    user: User,
-    cms: bytes,
-    data: bytes | None,
-    obj=None,
-    document_kind: str,
-    basis: str,
-):
-    """Verify and record a signature of ``data`` by ``user`` acting for ``supplier``.
+def _verified_signer(*, supplier: Supplier, user: User, cms: bytes, data: bytes | None):
+    """Verify a signature of ``data`` by ``user`` acting for ``supplier``; before any
+    transaction, because verification may ask NCANode and OCSP responders.
 
     A legal entity binds itself only through the key of its head or of a person with the right
     to sign (role OIDs, ``VerifiedSigner.may_sign_for_organisation``); an employee's key of the
     same BIN is refused before anything is stored (SUP-2). A natural person signs with their own
     key for their own IIN.
     """
-    expected_bin = supplier.identifier if supplier.is_legal_entity else None
-    if supplier.is_legal_entity:
-        signer = verify_cms(
-            cms, data, purpose=Purpose.SIGN, expected_iin=user.iin, expected_bin=expected_bin
-        )
-        if not signer.may_sign_for_organisation:
-            raise NotEntitledToSign(detail=f"role OIDs {list(signer.role_oids)}")
-    elif supplier.identifier != user.iin:
+    if not supplier.is_legal_entity and supplier.identifier != user.iin:
         raise NotAuthorised()
+    signer = verify_signature(
+        cms=cms,
+        data=data,
+        purpose=Purpose.SIGN,
+        expected_iin=user.iin,
+        expected_bin=supplier.identifier if supplier.is_legal_entity else None,
+    )
+    if supplier.is_legal_entity and not signer.may_sign_for_organisation:
+        raise NotEntitledToSign(detail=f"role OIDs {list(signer.role_oids)}")
+    return signer
+
+
+def _sign(
+    *,
+    supplier: Supplier,
+    user: User,
+    cms: bytes,
+    data: bytes | None,
+    signer,
+    obj=None,
+    document_kind: str,
+    basis: str,
+):
+    """Record the signature ``_verified_signer`` verified, inside the act's transaction."""
     return record_signature(
         cms=cms,
         data=data,
         purpose=Purpose.SIGN,
         signer_user=user,
         expected_iin=user.iin,
-        expected_bin=expected_bin,
+        expected_bin=supplier.identifier if supplier.is_legal_entity else None,
         obj=obj,
         document_kind=document_kind,
         basis=basis,
         role=Role.SUPPLIER,
+        signer=signer,
     )
 
 

@@ -64,7 +64,7 @@ def add_document(
     # The file is written first; if the database refuses the row, the file is removed again.
     document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             locked = _locked(application)
             _require_draft(locked)
             document.application = locked
@@ -96,7 +96,7 @@ def remove_document(*, document: SupportingDocument, user: User) -> None:
     """Remove a supporting document from the draft, and its file."""
     application = document.application
     _require_rights(user=user, supplier=application.supplier)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _locked(application)
         _require_draft(locked)
         snapshot = {

@@ -37,7 +37,7 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
     if not selectors.has_accepted_offer(supplier):
         raise OfferNotAccepted()
     _require_eligible(supplier.identifier)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Supplier.objects.select_for_update().get(pk=supplier.pk)
         draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
         if draft is not None:
@@ -77,7 +77,7 @@ def save_section(
     if saver is None:
         raise SupplierActionError(_("This section cannot be edited."), code="unknown_section")
     _require_rights(user=user, supplier=application.supplier)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _locked(application)
         _require_draft(locked)
         before, after = saver(locked, dict(data), user)

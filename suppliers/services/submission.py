@@ -24,6 +24,7 @@ from suppliers.services.common import (
     _require_eligible,
     _require_rights,
     _sign,
+    _verified_signer,
 )
 from suppliers.services.errors import ApplicationIncomplete, StaleAnnex, SupplierActionError
 
@@ -59,8 +60,8 @@ def prepare_annex(
     from suppliers.annex import render_annex1
 
     with translation.override(language):
-        pdf = bytes(render_annex1(application, language=language))
-    with transaction.atomic():
+        pdf = bytes(render_annex1(application, language=language))  # before the transaction
+    with transaction.atomic(durable=True):
         locked = _locked(application)
         _require_draft(locked)
         if locked.revision != application.revision:
@@ -99,27 +100,25 @@ def submit_application(
     they are now, and the completeness check must pass (SUP-6). Then the application moves
     draft -> submitted, goes to the region where the supplier is registered, and its review
     deadline is computed from its edition and the working-day calendar from the day it arrives.
+
+    The signature is verified before the transaction (NCANode, OCSP): the checks run once
+    without the lock, so that a refusal comes first, and again under it.
     """
     supplier = application.supplier
     _require_rights(user=user, supplier=supplier)
-    with transaction.atomic():
+    _require_submittable(application, annex)
+    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf))
+    with transaction.atomic(durable=True):
         locked = _locked(application)
-        _require_draft(locked)
         annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
-        if annex.application_id != locked.pk or annex.is_signed:
-            raise StaleAnnex()
-        if annex.revision != locked.revision:
-            raise StaleAnnex()
-        problems = completeness_problems(locked)
-        if problems:
-            raise ApplicationIncomplete(problems)
-        _require_eligible(supplier.identifier)
+        _require_submittable(locked, annex)
         edition = locked.edition
         signature = _sign(
             supplier=supplier,
             user=user,
             cms=cms,
             data=bytes(annex.pdf),
+            signer=signer,
             obj=annex,
             document_kind="application_annex1",
             basis=edition.form("application").clause,
@@ -157,10 +156,23 @@ def submit_application(
     return locked
 
 
+def _require_submittable(application: Application, annex: AnnexDocument) -> None:
+    """A draft, its annex unsigned and of its current data, complete, its supplier eligible."""
+    _require_draft(application)
+    if annex.application_id != application.pk or annex.is_signed:
+        raise StaleAnnex()
+    if annex.revision != application.revision:
+        raise StaleAnnex()
+    problems = completeness_problems(application)
+    if problems:
+        raise ApplicationIncomplete(problems)
+    _require_eligible(application.supplier.identifier)
+
+
 def withdraw_application(*, application: Application, user: User) -> Application:
     """The supplier withdraws its application before the commission decides (issue 5, item 8)."""
     _require_rights(user=user, supplier=application.supplier)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _locked(application)
         before = {"status": locked.status}
         try:

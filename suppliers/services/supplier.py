@@ -17,7 +17,12 @@ from suppliers.models import (
     OfferAcceptance,
     Supplier,
 )
-from suppliers.services.common import _require_eligible, _require_rights, _sign
+from suppliers.services.common import (
+    _require_eligible,
+    _require_rights,
+    _sign,
+    _verified_signer,
+)
 from suppliers.services.errors import (
     NotAuthorised,
     OfferNotAccepted,
@@ -53,7 +58,7 @@ def start_as_supplier(
     name = (name or "").strip()
     if not name:
         raise SupplierActionError(_("Enter the supplier's name."), code="name_required")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         supplier, created = Supplier.objects.select_for_update().get_or_create(
             identifier=identifier,
             defaults={"kind": kind, "name": name, "region": region, "created_by": user},
@@ -89,8 +94,9 @@ def accept_public_offer(
 
     ``offer_bytes`` must be exactly a version of the offer text (``selectors.render_offer``);
     the signature must be valid over those bytes and, for a legal entity, made by its head or a
-    person with the right to sign. The state systems are asked after the acceptance is stored,
-    outside its transaction: a slow or failing source never undoes the signature.
+    person with the right to sign. The signature is verified before the transaction (NCANode,
+    OCSP) and the state systems are asked after it has committed: a slow or failing source never
+    undoes the signature, nor holds the audit trail up.
     """
     _require_rights(user=user, supplier=supplier)
     identified = selectors.identify_offer(offer_bytes)
@@ -98,12 +104,14 @@ def accept_public_offer(
         raise OfferTextUnknown(detail="signed bytes match no offer version")
     version, language = identified
     edition = edition_for()
-    with transaction.atomic():
+    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=offer_bytes)
+    with transaction.atomic(durable=True):
         signature = _sign(
             supplier=supplier,
             user=user,
             cms=cms,
             data=offer_bytes,
+            signer=signer,
             document_kind="public_offer",
             basis=edition.clause_for("signs_public_offer"),
         )

@@ -39,6 +39,7 @@ class LoopbackServer:
     def __init__(self) -> None:
         self.script: list[str] = []
         self.requests: list[dict] = []
+        self.slow_seconds = SLOW_SECONDS  # how long a "slow" answer waits
         self._lock = threading.Lock()
         handler = self._handler_class()
         self._httpd = _Server(("127.0.0.1", 0), handler)
@@ -94,7 +95,7 @@ class LoopbackServer:
             handler.close_connection = True
             return
         if behaviour == "slow":
-            time.sleep(SLOW_SECONDS)
+            time.sleep(self.slow_seconds)
         status, content_type, content = self.answer(handler.path, body, behaviour)
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)

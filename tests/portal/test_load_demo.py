@@ -149,8 +149,8 @@ def test_there_is_a_supplier_representative_of_each_kind():
     assert User.objects.get(iin=recipient["iin"]).has_role(Role.RECIPIENT)
 
 
-def test_demo_operator_signs_in_with_the_password_from_the_environment(monkeypatch, client):
-    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "a-password-for-this-test")
+def test_demo_operator_signs_in_with_the_password_from_the_environment(settings, client):
+    settings.DEMO_OPERATOR_PASSWORD = "a-password-for-this-test"  # as read from the environment
     output = load_demo()
     assert f"IIN {OPERATOR_IIN}, password a-password-for-this-test" in output
     assert "/sign-in/" in output and "/admin/" in output
@@ -162,12 +162,12 @@ def test_demo_operator_signs_in_with_the_password_from_the_environment(monkeypat
     assert client.get("/admin/").status_code == 200
 
 
-def test_default_operator_password_and_an_existing_password_is_kept(monkeypatch):
-    monkeypatch.delenv("DEMO_OPERATOR_PASSWORD", raising=False)
+def test_default_operator_password_and_an_existing_password_is_kept(settings):
+    settings.DEMO_OPERATOR_PASSWORD = ""
     load_demo()
     assert authenticate(username=OPERATOR_IIN, password=DEFAULT_OPERATOR_PASSWORD)
 
-    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "another-password-for-tests")
+    settings.DEMO_OPERATOR_PASSWORD = "another-password-for-tests"
     output = load_demo()
     assert "differs from DEMO_OPERATOR_PASSWORD and is kept" in output
     assert authenticate(username=OPERATOR_IIN, password=DEFAULT_OPERATOR_PASSWORD)
@@ -176,8 +176,8 @@ def test_default_operator_password_and_an_existing_password_is_kept(monkeypatch)
     assert authenticate(username=OPERATOR_IIN, password="another-password-for-tests")
 
 
-def test_a_weak_operator_password_is_refused(monkeypatch):
-    monkeypatch.setenv("DEMO_OPERATOR_PASSWORD", "12345")
+def test_a_weak_operator_password_is_refused(settings):
+    settings.DEMO_OPERATOR_PASSWORD = "12345"
     with pytest.raises(CommandError, match="too weak"):
         load_demo()
     assert not User.objects.filter(iin=OPERATOR_IIN).exists()

@@ -7,7 +7,6 @@ so a second run creates nothing and changes nothing that is already there.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -122,7 +121,7 @@ def _region(kato: str) -> Region:
         ) from None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def load_demo_data(
     *, data: dict, operator_password: str, reset_operator_password: bool
 ) -> LoadReport:
@@ -189,7 +188,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "\n".join([_("The demo data file has invalid identifiers:")] + problems)
             )
-        password = os.environ.get("DEMO_OPERATOR_PASSWORD") or DEFAULT_OPERATOR_PASSWORD
+        password = settings.DEMO_OPERATOR_PASSWORD or DEFAULT_OPERATOR_PASSWORD
         operator_entry = data["operators"][0]
         try:
             password_validation.validate_password(
