@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.models import Region
 
@@ -130,3 +133,196 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.full_name} ({self.get_office_display()})"
+
+
+class Meeting(ConcurrentTransitionMixin, models.Model):
+    """A meeting of the commission (заседание, 2022 p.13): scheduled by the secretary, opened by
+    the chair — or by the deputy chair in the chair's absence (p.11) — once at least two thirds
+    of all members are present (p.13), then closed.
+
+    ``composition`` is the composition in force on the meeting's day, fixed when it is scheduled:
+    the total number of members that quorum and majority count from.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", pgettext_lazy("meeting", "scheduled")
+        OPEN = "open", pgettext_lazy("meeting", "open")
+        CLOSED = "closed", pgettext_lazy("meeting", "closed")
+
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("commission")
+    )
+    composition = models.ForeignKey(
+        Composition,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("composition"),
+    )
+    held_on = models.DateField(_("meeting day"))
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, protected=True
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    presided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presided by"),
+    )
+    presiding_office = models.CharField(
+        _("presiding as"), max_length=20, choices=Seat.Office.choices, blank=True
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return str(
+            _("Meeting of %(day)s, %(commission)s")
+            % {"day": self.held_on.strftime("%d.%m.%Y"), "commission": self.commission}
+        )
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.OPEN)
+    def open(self) -> None:
+        """Opened by the presiding member with a quorum (2022 p.11, p.13)."""
+
+    @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
+    def close(self) -> None:
+        """Closed once every item is decided or recorded as without decision."""
+
+
+class Attendance(models.Model):
+    """Whether a member of the meeting's composition is present."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    present = models.BooleanField(_("present"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.present})"
+
+
+class AgendaItem(ConcurrentTransitionMixin, models.Model):
+    """One matter on a meeting's agenda: an application now, later a deregistration case or a
+    complaint. The presiding member puts a proposal (admit, or refuse with reasons of the
+    edition's list); the members vote openly; the proposal is adopted only by the majority of
+    the total number of members (2022 p.13), otherwise the item ends without a decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("not yet discussed")
+        VOTING = "voting", _("voting")
+        ADOPTED = "adopted", _("decision adopted")
+        NO_DECISION = "no_decision", _("no decision")
+
+    class Proposal(models.TextChoices):
+        ADMIT = "admit", _("admit and register")
+        REFUSE = "refuse", _("refuse")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("meeting")
+    )
+    position = models.PositiveSmallIntegerField(_("position on the agenda"))
+    application = models.ForeignKey(
+        "suppliers.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("application"),
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, protected=True
+    )
+    proposal = models.CharField(_("proposal"), max_length=20, choices=Proposal.choices, blank=True)
+    refusal_reasons = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("refusal reasons")
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    decided_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_item_per_position"),
+            models.UniqueConstraint(
+                fields=["meeting", "application"], name="application_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.position}"
+
+    @transition(field=status, source=Status.PENDING, target=Status.VOTING)
+    def start_voting(self) -> None:
+        """The proposal is put to the vote."""
+
+    @transition(field=status, source=Status.VOTING, target=Status.ADOPTED)
+    def adopt(self) -> None:
+        """Votes for reached the majority of all members."""
+
+    @transition(field=status, source=Status.VOTING, target=Status.NO_DECISION)
+    def record_no_decision(self) -> None:
+        """Votes for fell short: no decision, never a refusal (COM-5, choice)."""
+
+
+class Vote(models.Model):
+    """A member's open vote on the proposal of an agenda item, signed with EDS (2022 p.13)."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", pgettext_lazy("vote", "for")
+        AGAINST = "against", pgettext_lazy("vote", "against")
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="votes", verbose_name=_("agenda item")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    signature = models.OneToOneField(
+        "eds.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("signature")
+    )
+    cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="one_vote_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.member} {self.choice}"

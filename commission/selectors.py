@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commission.models import Commission, Composition, Seat
+from commission.models import AgendaItem, Attendance, Commission, Composition, Meeting, Seat
 from portal.calendar import ALMATY
 from portal.editions import Edition, edition_for
 from portal.models import Region, User
@@ -123,3 +123,47 @@ def presiding_member(
 def is_member_on(*, commission: Commission, user: User, day: datetime.date) -> bool:
     composition = composition_on(commission=commission, day=day)
     return composition is not None and composition.seats.filter(member=user).exists()
+
+
+def members_of(composition: Composition) -> list[User]:
+    return [seat.member for seat in composition.seats.select_related("member")]
+
+
+def present_members(meeting: Meeting) -> list[User]:
+    return [
+        attendance.member
+        for attendance in Attendance.objects.filter(meeting=meeting, present=True).select_related(
+            "member"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class AttendanceTally:
+    """Members present of all members, and whether that is a quorum (COM-4)."""
+
+    present: int
+    total: int
+    needed: int
+    quorum_met: bool
+
+
+def attendance_of(meeting: Meeting) -> AttendanceTally:
+    edition = edition_for(meeting.held_on)
+    total = meeting.composition.seats.count()
+    present = Attendance.objects.filter(meeting=meeting, present=True).count()
+    needed = next(
+        (n for n in range(1, total + 1) if edition.quorum_met(present=n, total=total)), total
+    )
+    return AttendanceTally(
+        present=present,
+        total=total,
+        needed=needed,
+        quorum_met=edition.quorum_met(present=present, total=total),
+    )
+
+
+def votes_still_needed(item: AgendaItem) -> int:
+    """How many more votes for the proposal would adopt it, out of all members (COM-5)."""
+    total = item.meeting.composition.seats.count()
+    return max(0, item.application.edition.votes_needed(total=total) - item.votes_for)

@@ -16,22 +16,23 @@ from commission.selectors import (
     plan_of,
     today_in_almaty,
 )
+from commission.services.errors import CommissionActionError
 from portal.audit.services import record
 from portal.editions import edition_for
 from portal.models import Region, Role, RoleAssignment, User
 
 
-class InvalidComposition(Exception):
+class InvalidComposition(CommissionActionError):
     """The composition breaks the rules; ``problems`` says why, in words."""
 
     code = "invalid_composition"
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        self.message = _("This commission cannot work as composed: %(problems)s") % {
-            "problems": " ".join(self.problems)
-        }
-        super().__init__(str(self.message))
+        super().__init__(
+            _("This commission cannot work as composed: %(problems)s")
+            % {"problems": " ".join(self.problems)}
+        )
 
 
 class HistoryIsFixed(InvalidComposition):

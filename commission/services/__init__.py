@@ -1,0 +1,36 @@
+"""State changes of the commission's work: compositions, meetings, votes (COM-1 … COM-5)."""
+
+from commission.services.compositions import (
+    HistoryIsFixed,
+    InvalidComposition,
+    composition_snapshot,
+    form_composition,
+    history_problems,
+    require_valid_composition,
+)
+from commission.services.errors import CommissionActionError
+from commission.services.meetings import (
+    close_item,
+    open_meeting,
+    put_proposal,
+    record_attendance,
+    schedule_meeting,
+)
+from commission.services.votes import cast_vote, vote_document
+
+__all__ = [
+    "CommissionActionError",
+    "HistoryIsFixed",
+    "InvalidComposition",
+    "cast_vote",
+    "close_item",
+    "composition_snapshot",
+    "form_composition",
+    "history_problems",
+    "open_meeting",
+    "put_proposal",
+    "record_attendance",
+    "require_valid_composition",
+    "schedule_meeting",
+    "vote_document",
+]

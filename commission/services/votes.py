@@ -1,0 +1,115 @@
+"""A member's open vote, signed with EDS (2022 p.13; COM-5).
+
+The member signs a short document that names the commission, the meeting, the item, the
+supplier's BIN/IIN, the proposal, its reasons and the vote; the server verifies the signature
+before it takes any lock (NCANode and OCSP may be asked), then, under the item's row lock,
+checks that this member may vote now, stores the signature and the vote and updates the tally.
+A unique constraint per (item, member) and the lock keep parallel votes exact.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from commission import selectors
+from commission.models import AgendaItem, Attendance, Meeting, Vote
+from commission.services.errors import CommissionActionError
+from egov_gateway.eds.services import record_signature, verify_signature
+from egov_gateway.eds.signer import Purpose
+from portal.audit.services import record
+from portal.models import Role, User
+
+
+class VoteRefused(CommissionActionError):
+    code = "vote_refused"
+
+
+def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
+    """The exact text a member signs for a vote (shown to them before signing)."""
+    meeting = item.meeting
+    application = item.application
+    edition = application.edition
+    reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
+    lines = [
+        str(_("Vote of a member of the commission")),
+        f"{_('Commission')}: {meeting.commission}",
+        f"{_('Meeting')}: {meeting.held_on:%d.%m.%Y}, № {meeting.pk}",
+        f"{_('Agenda item')}: {item.position}",
+        f"{_('Supplier')}: {application.supplier} ({application.supplier.identifier})",
+        f"{_('Application')}: № {application.pk}",
+        f"{_('Proposal')}: {item.get_proposal_display()}",
+        *([f"{_('Reasons for refusal')}: " + "; ".join(reasons)] if reasons else []),
+        f"{_('Member')}: {member.full_name} ({member.iin})",
+        f"{_('Vote')}: {Vote.Choice(choice).label}",
+        f"{_('Basis')}: {edition.clause_for('member_decisions_signed')}",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vote:
+    """The member's vote ``choice`` on the item's proposal, signed with EDS (2022 p.13).
+
+    Refused, with the reason in words: a vote by someone not present, not a member of the
+    meeting's composition, by the secretary, a second vote, a vote on a closed item, or a
+    signature over any other document."""
+    if choice not in Vote.Choice.values:
+        raise VoteRefused(_("Vote for or against the proposal."))
+    item = AgendaItem.objects.select_related(
+        "meeting__commission__region", "meeting__composition", "application__supplier"
+    ).get(pk=item.pk)
+    _ensure_may_vote(item, member)
+    document = vote_document(item=item, member=member, choice=choice)
+    signer = verify_signature(cms=cms, data=document, purpose=Purpose.SIGN, expected_iin=member.iin)
+    try:
+        with transaction.atomic(durable=True):
+            locked = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+            locked.meeting = item.meeting
+            locked.application = item.application
+            _ensure_may_vote(locked, member)
+            if vote_document(item=locked, member=member, choice=choice) != document:
+                raise VoteRefused(_("The proposal changed while you signed. Sign again."))
+            signature = record_signature(
+                cms=cms,
+                data=document,
+                purpose=Purpose.SIGN,
+                signer_user=member,
+                expected_iin=member.iin,
+                obj=locked,
+                document_kind="vote",
+                keep_document=True,
+                basis=locked.application.edition.clause_for("member_decisions_signed"),
+                role=Role.MEMBER,
+                signer=signer,
+            )
+            vote = Vote.objects.create(
+                item=locked, member=member, choice=choice, signature=signature
+            )
+            field = "votes_for" if choice == Vote.Choice.FOR else "votes_against"
+            setattr(locked, field, getattr(locked, field) + 1)
+            locked.save(update_fields=[field])
+            record(
+                actor=member,
+                action="vote.cast",
+                obj=vote,
+                after={"item": locked.pk, "choice": choice, "signature": signature.pk},
+                basis=locked.application.edition.clause_for("member_decisions_signed"),
+                role=Role.MEMBER,
+            )
+    except IntegrityError:  # the unique (item, member): a second vote that raced the first
+        raise VoteRefused(_("You have already voted on this item.")) from None
+    return vote
+
+
+def _ensure_may_vote(item: AgendaItem, member: User) -> None:
+    meeting = item.meeting
+    if meeting.status != Meeting.Status.OPEN or item.status != AgendaItem.Status.VOTING:
+        raise VoteRefused(_("Voting on this item is not open."))
+    if meeting.composition.secretary_id == member.pk:
+        raise VoteRefused(_("The secretary is not a member of the commission and does not vote."))
+    if member.pk not in {m.pk for m in selectors.members_of(meeting.composition)}:
+        raise VoteRefused(_("Only members of the commission vote."))
+    if not Attendance.objects.filter(meeting=meeting, member=member, present=True).exists():
+        raise VoteRefused(_("Only members present at the meeting vote."))
+    if Vote.objects.filter(item=item, member=member).exists():
+        raise VoteRefused(_("You have already voted on this item."))
