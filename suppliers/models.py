@@ -486,31 +486,3 @@ class AnnexDocument(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signature_id is not None
-
-
-class StatusEmail(models.Model):
-    """An e-mail about a change of an application's status (SUP-9), one per change.
-
-    ``event_key`` names the change (the audit event that recorded it), so sending twice is
-    impossible: the task that sends finds the row already sent.
-    """
-
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.CASCADE,
-        related_name="status_emails",
-        verbose_name=_("application"),
-    )
-    status = models.CharField(_("status"), max_length=20)
-    event_key = models.CharField(_("change"), max_length=64, unique=True)
-    recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("status e-mail")
-        verbose_name_plural = _("status e-mails")
-
-    def __str__(self) -> str:
-        return f"{self.application_id}: {self.status} -> {self.recipient}"
