@@ -14,12 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commission import services
 from commission.models import Commission, Composition, Seat
-from commission.selectors import (
-    CompositionPlan,
-    composition_on,
-    composition_problems,
-    today_in_almaty,
-)
+from commission.selectors import CompositionPlan, composition_on, composition_problems
+from portal.deadlines import today
 
 
 class SeatFormSet(BaseInlineFormSet):
@@ -105,13 +101,13 @@ class CommissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("members today"))
     def members_today(self, commission: Commission) -> int | None:
-        composition = composition_on(commission=commission, day=today_in_almaty())
+        composition = composition_on(commission=commission, day=today())
         return composition.seats.count() if composition else None
 
     @admin.display(description=_("can meet today"), boolean=True)
     def composition_valid_today(self, commission: Commission) -> bool:
         try:
-            services.require_valid_composition(commission=commission, day=today_in_almaty())
+            services.require_valid_composition(commission=commission, day=today())
         except services.InvalidComposition:
             return False
         return True

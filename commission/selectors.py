@@ -6,11 +6,9 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commission.models import AgendaItem, Attendance, Commission, Composition, Meeting, Seat
-from portal.calendar import ALMATY
 from portal.editions import Edition, edition_for
 from portal.models import Region, User
 
@@ -25,10 +23,6 @@ class CompositionPlan:
     secretary: User | None
     effective_from: datetime.date
     elected_on: datetime.date | None = None
-
-
-def today_in_almaty() -> datetime.date:
-    return timezone.localdate(timezone=ALMATY)
 
 
 def commission_of(*, region: Region) -> Commission | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import ALMATY
+from portal.deadlines import today
 from portal.editions.base import Text
 
 # Application states in which the commission has the application: a new one may not be filed.
@@ -47,7 +48,7 @@ def admission_eligibility(*, identifier: str, on: datetime.date | None = None) -
     """
     from suppliers.models import Application
 
-    on = on or timezone.localdate(timezone=ALMATY)
+    on = on or today()
     applications = Application.objects.filter(supplier__identifier=identifier)
     if applications.filter(status__in=ADMITTED_STATES).exists():
         return Eligibility(

@@ -18,6 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "portal.errors.forbidden"
-handler404 = "portal.errors.not_found"
-handler500 = "portal.errors.server_error"
+handler403 = "portal.views.forbidden"
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"

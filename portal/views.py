@@ -14,6 +14,21 @@ from portal.editions import edition_for
 from portal.forms import OperatorCodeForm, OperatorSignInForm
 
 
+def forbidden(request, exception=None):
+    """The page for 403 (``handler403``): the person may not open this page."""
+    return render(request, "403.html", status=403)
+
+
+def not_found(request, exception=None):
+    """The page for 404 (``handler404``)."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """The page for 500 (``handler500``)."""
+    return render(request, "500.html", status=500)
+
+
 def home(request):
     return render(request, "portal/home.html", {"edition": edition_for()})
 

@@ -15,7 +15,6 @@ from suppliers.models import (
     Offering,
     ServiceAddress,
     Specialist,
-    StatusEmail,
     SuppliedStateItem,
     Supplier,
     SupportingDocument,
@@ -160,10 +159,3 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("supplier", "region")
-
-
-@admin.register(StatusEmail)
-class StatusEmailAdmin(ReadOnlyAdmin):
-    list_display = ("application", "status", "recipient", "created_at", "sent_at")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in StatusEmail._meta.fields]

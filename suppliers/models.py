@@ -17,9 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.deadlines import HeldDeadline
 from portal.editions.base import Offer, SupplierKind
 from portal.identifiers import validate_iin, validate_iin_or_bin
 from suppliers.storage import document_path, private_storage
+
+# The commission's periods for an application, from the day after it arrives: the check (2022
+# p.12; 2020 p.13), then, where the edition fixes one, the decision (2020 p.14) (CAL-2).
+REVIEW_PERIODS = ("review_deadline_working_days", "decision_deadline_working_days")
 
 
 class Supplier(models.Model):
@@ -190,6 +195,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     review_due = models.DateField(_("review due by"), null=True, blank=True)
+    # review_due with the clauses that fix it, as a portal.deadlines.Deadline (CAL-2).
+    review_deadline = HeldDeadline(day_field="review_due", parameter=REVIEW_PERIODS)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     region = models.ForeignKey(
         "portal.Region",
@@ -479,31 +486,3 @@ class AnnexDocument(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signature_id is not None
-
-
-class StatusEmail(models.Model):
-    """An e-mail about a change of an application's status (SUP-9), one per change.
-
-    ``event_key`` names the change (the audit event that recorded it), so sending twice is
-    impossible: the task that sends finds the row already sent.
-    """
-
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.CASCADE,
-        related_name="status_emails",
-        verbose_name=_("application"),
-    )
-    status = models.CharField(_("status"), max_length=20)
-    event_key = models.CharField(_("change"), max_length=64, unique=True)
-    recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("status e-mail")
-        verbose_name_plural = _("status e-mails")
-
-    def __str__(self) -> str:
-        return f"{self.application_id}: {self.status} -> {self.recipient}"

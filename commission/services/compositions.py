@@ -14,10 +14,10 @@ from commission.selectors import (
     composition_on,
     composition_problems,
     plan_of,
-    today_in_almaty,
 )
 from commission.services.errors import CommissionActionError
 from portal.audit.services import record
+from portal.deadlines import today
 from portal.editions import edition_for
 from portal.models import Region, Role, RoleAssignment, User
 
@@ -93,7 +93,7 @@ def composition_snapshot(composition: Composition) -> dict:
 def history_problems(*, commission: Commission | None, effective_from: datetime.date) -> list[str]:
     """Why a new composition may not take effect on ``effective_from``: the history of who sat
     on the commission is fixed (no day in the past, none before a recorded composition)."""
-    if effective_from < today_in_almaty():
+    if effective_from < today():
         return [str(_("A new composition cannot take effect in the past."))]
     latest = commission and commission.compositions.order_by("-effective_from").first()
     if latest and effective_from <= latest.effective_from:

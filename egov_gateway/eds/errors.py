@@ -1,28 +1,23 @@
 """Why a signature was refused (ID-2).
 
-Every refusal is a subclass of ``SignatureError`` with a stable ``code`` (for logs, tests and the
-browser client) and a translated message that can be shown to the signer as it is.
+Every refusal is a subclass of ``SignatureError`` (a ``portal.errors.PortalError``) with a stable
+``code`` (for logs, tests and the browser client) and a translated message that can be shown to the
+signer as it is.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.errors import PortalError
 
-class SignatureError(Exception):
-    """A signature was not accepted. ``str(error)`` is the translated message."""
+
+class SignatureError(PortalError):
+    """A signature was not accepted. ``str(error)`` is the translated message; ``detail`` is
+    the technical reason, for logs and the verification record, never shown to the signer."""
 
     code = "invalid"
     message = _("The signature could not be verified.")
-
-    def __init__(self, message=None, *, detail: str = "") -> None:
-        self.message = message or self.message
-        # Technical detail for logs and the verification record; never shown to the signer.
-        self.detail = detail
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class MalformedSignature(SignatureError):

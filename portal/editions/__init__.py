@@ -24,9 +24,9 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
 from portal.calendar import ALMATY
+from portal.deadlines import today
 from portal.editions.base import (
     SERVICE_OFFERS,
     AdmissionCondition,
@@ -120,7 +120,7 @@ def edition_for(day: datetime.date | datetime.datetime | None = None) -> Edition
     if pinned is not None:
         return pinned
     if day is None:
-        day = timezone.localdate(timezone=ALMATY)
+        day = today()
     elif isinstance(day, datetime.datetime):
         if day.tzinfo is not None:
             day = day.astimezone(ALMATY)

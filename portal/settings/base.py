@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "portal",
     "portal.audit",
+    "portal.notifications",
     "suppliers",
     "commission",
     "registers",

@@ -8,9 +8,9 @@
 The form's fixed wording is the official text of the edition the application is filed under, in
 Kazakh or Russian, kept in one template per edition and language
 (``suppliers/annex/form_<edition>_<language>.html``); everything the portal adds (the annexed
-lists, column headings) goes through gettext. The fonts are shipped with the code
-(``fonts/``, DejaVu Sans) and embedded, so the output does not depend on the fonts of the machine
-and covers the Kazakh letters.
+lists, column headings) goes through gettext. ``portal.pdf.render_pdf`` makes the PDF/UA with the
+fonts shipped with the code (``portal/fonts/``, DejaVu Sans) embedded, so the output does not
+depend on the fonts of the machine and covers the Kazakh letters.
 """
 
 from __future__ import annotations
@@ -21,10 +21,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -34,6 +31,7 @@ from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data
 from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
+from portal.pdf import render_pdf
 
 if TYPE_CHECKING:
     from egov_gateway.eds.models import Signature
@@ -44,7 +42,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STYLESHEET = PACKAGE_DIR / "annex1.css"
 # form_<edition>_<language>.html extends suppliers/annex/annex1.html with the form's wording.
 FORM_TEMPLATE = "suppliers/annex/form_{edition}_{language}.html"
-PDF_VARIANT = "pdf/ua-1"
 
 # The months as the form's date line writes them: Russian in the genitive («05» марта 2024 года),
 # Kazakh in the nominative (05 наурыз 2024 жыл), as in the forms of each language.
@@ -156,40 +153,12 @@ def render_signed_copy(annex: AnnexDocument) -> bytes:
 
 def render_context(context: Mapping[str, Any]) -> bytes:
     """Render an Annex 1 context (see :func:`annex1_context`) to tagged PDF bytes."""
-    # WeasyPrint pulls in Pango, HarfBuzz and its font machinery: load it only when a PDF is
-    # made, not in every process that imports the suppliers app.
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    with override(context["language"]):
-        html = render_to_string(context["form_template"], dict(context))
-    fetcher = _package_files_fetcher()
-    fonts = FontConfiguration()
-    base_url = PACKAGE_DIR.as_uri() + "/"
-    stylesheet = CSS(
-        filename=str(STYLESHEET), base_url=base_url, url_fetcher=fetcher, font_config=fonts
+    return render_pdf(
+        template=context["form_template"],
+        context=context,
+        language=context["language"],
+        stylesheet=STYLESHEET,
     )
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant=PDF_VARIANT)
-
-
-def _package_files_fetcher():
-    """A WeasyPrint URL fetcher that reads only this package's files (the fonts) and stops the
-    rendering when one is missing, rather than falling back silently to the system's fonts.
-
-    Nothing the supplier typed can make the renderer read another file or the network.
-    """
-    from weasyprint.urls import URLFetcher
-
-    class PackageFilesOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            parsed = urlparse(url)
-            path = Path(url2pathname(parsed.path)).resolve()
-            if parsed.scheme != "file" or PACKAGE_DIR not in path.parents:
-                raise ValueError(f"Annex 1 reads only its own files, not {url}")
-            return super().fetch(url, headers)
-
-    return PackageFilesOnly(allowed_protocols=("file",), fail_on_errors=True)
 
 
 def annex1_context(

@@ -6,14 +6,15 @@ import dataclasses
 import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.calendar import ALMATY
+from portal import deadlines
+from portal.deadlines import Deadline
 from portal.editions import Edition
 from portal.editions.base import Text
 from portal.models import Role, User
 from suppliers.models import (
+    REVIEW_PERIODS,
     Application,
     SupportingDocument,
 )
@@ -33,6 +34,8 @@ class StatusView:
     region_name: str = ""
     can_withdraw: bool = False
     overdue: bool = False
+    # ``due`` with the clause that fixes it (CAL-2).
+    deadline: Deadline | None = None
 
 
 def application_status(
@@ -41,13 +44,11 @@ def application_status(
     """The status shown in the cabinet (2022 p.16, SUP-9): the stage, the next step and its
     deadline (the review deadline of the edition, CAL-2), and the decision's reasons once the
     commission has decided."""
-    today = today or timezone.localdate(timezone=ALMATY)
+    today = today or deadlines.today()
     status = application.status
-    submitted_on = (
-        timezone.localtime(application.submitted_at, ALMATY).date()
-        if application.submitted_at
-        else None
-    )
+    submitted_on = deadlines.day_of(application.submitted_at) if application.submitted_at else None
+    deadline = application.review_deadline
+    due = deadline.day if deadline else None
     region_name = application.region.name if application.region_id else ""
     if status == Application.Status.DRAFT:
         return StatusView(
@@ -61,7 +62,6 @@ def application_status(
             can_withdraw=True,
         )
     if status == Application.Status.SUBMITTED:
-        due = application.review_due
         return StatusView(
             status=status,
             stage=_("Submitted: with the commission"),
@@ -74,7 +74,8 @@ def application_status(
             submitted_on=submitted_on,
             region_name=region_name,
             can_withdraw=True,
-            overdue=bool(due and today > due),
+            overdue=bool(deadline and deadline.is_overdue(on=today)),
+            deadline=deadline,
         )
     if status == Application.Status.WITHDRAWN:
         return StatusView(
@@ -90,21 +91,23 @@ def application_status(
         status=status,
         stage=application.get_status_display(),
         next_step="",
-        due=application.review_due,
+        due=due,
         submitted_on=submitted_on,
         region_name=region_name,
+        deadline=deadline,
     )
 
 
 def review_deadline(*, edition: Edition, arrived_on: datetime.date) -> datetime.date:
     """The day by which the commission decides on an application that arrived on a day (CAL-2):
-    ``edition.decision_due`` counts the edition's working days from the day after arrival."""
-    return edition.decision_due(arrived_on)
+    the edition's working days of checking (2022 p.12; 2020 p.13) and, under edition 2020, of
+    deciding (p.14), from the day after arrival (``Application.review_deadline`` holds it)."""
+    return deadlines.deadline(edition=edition, parameter=REVIEW_PERIODS, after=arrived_on).day
 
 
 def arrival_day(moment: datetime.datetime) -> datetime.date:
     """The day an application arrives: the date in Astana/Almaty time of its submission."""
-    return timezone.localtime(moment, ALMATY).date()
+    return deadlines.day_of(moment)
 
 
 def submitted_applications(*, region=None) -> QuerySet[Application]:

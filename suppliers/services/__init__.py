@@ -21,7 +21,7 @@ from suppliers.services.errors import (
     StaleAnnex,
     SupplierActionError,
 )
-from suppliers.services.notifications import EmailOutcome, notify_status_change
+from suppliers.services.notifications import notify_status_change
 from suppliers.services.sections import save_section, start_application
 from suppliers.services.submission import (
     ANNEX_LANGUAGES,
@@ -34,7 +34,6 @@ from suppliers.services.supplier import accept_public_offer, refresh_state_data,
 __all__ = [
     "ANNEX_LANGUAGES",
     "ApplicationIncomplete",
-    "EmailOutcome",
     "NotAuthorised",
     "NotEditable",
     "NotEligible",

@@ -4,8 +4,6 @@ the last-change marks and the status e-mail.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from deregistration.eligibility import admission_eligibility
 from egov_gateway.eds.services import record_signature, verify_signature
 from egov_gateway.eds.signer import Purpose
@@ -16,6 +14,7 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible, NotEntitledToSign
+from suppliers.services.notifications import notify_status_change
 
 # --- helpers ---
 
@@ -102,9 +101,5 @@ def _touch(application: Application, section: str | None = None) -> None:
 
 
 def _notify_status(application: Application, event) -> None:
-    from suppliers.tasks import send_status_email
-
-    key = f"audit:{event.pk}"
-    transaction.on_commit(
-        lambda: send_status_email.delay(application_id=application.pk, event_key=key)
-    )
+    """The status e-mail of the change ``event`` recorded, into the outbox; sent on commit."""
+    notify_status_change(application_id=application.pk, event_key=f"audit:{event.pk}")

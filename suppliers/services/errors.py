@@ -1,5 +1,6 @@
 """Refusals of the supplier cabinet's acts: ``SupplierActionError`` (translated ``str()``,
-stable ``code``) and the signature refusals (``SignatureError``).
+stable ``code``) and the signature refusals (``SignatureError``); both are
+``portal.errors.PortalError``.
 """
 
 from __future__ import annotations
@@ -7,23 +8,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from egov_gateway.eds.errors import SignatureError
+from portal.errors import PortalError
 from suppliers.selectors import Problem
 
 
-class SupplierActionError(Exception):
+class SupplierActionError(PortalError):
     """An act of the cabinet was refused. ``str(error)`` is the translated message."""
 
     code = "refused"
     message = _("This action is not possible.")
-
-    def __init__(self, message=None, *, code: str | None = None) -> None:
-        self.message = message or self.message
-        if code:
-            self.code = code
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class NotAuthorised(SupplierActionError):

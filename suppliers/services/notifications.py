@@ -1,73 +1,45 @@
-"""Status e-mails (SUP-9)."""
+"""Status e-mails (SUP-9): one use of the portal's outbox (``portal.notifications``)."""
 
 from __future__ import annotations
 
-import dataclasses
-
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
+from portal.notifications.models import Notification
+from portal.notifications.services import Recipient, notify
 from suppliers import selectors
-from suppliers.models import (
-    Application,
-    StatusEmail,
-)
+from suppliers.models import Application
+
+STATUS_EMAIL = "suppliers/email/status"  # status_subject.txt, status_body.txt
 
 # --- notifications (SUP-9) ---
 
 
-@dataclasses.dataclass(frozen=True)
-class EmailOutcome:
-    sent: bool
-    reason: str = ""
-
-
-def notify_status_change(*, application_id: int, event_key: str) -> EmailOutcome:
+def notify_status_change(*, application_id: int, event_key: str) -> Notification | None:
     """E-mail the supplier about a change of its application's status (SUP-9, issue 5 item 8).
 
-    Once per change (``event_key``): a second call finds the e-mail already sent and does
-    nothing. The text is in the application's language; the address is the application's
-    contact e-mail, else that of the person who started it.
+    Once per change (``event_key``, the audit event that recorded it): a second call finds the
+    e-mail in the outbox and does nothing. It is written now, in the language of the
+    application's notifications, to the application's contact e-mail, else that of the person
+    who started it, and sent after the change commits. None if there is no such application.
     """
-    with transaction.atomic():
-        application = (
-            Application.objects.select_related("supplier", "created_by", "region")
-            .filter(pk=application_id)
-            .first()
-        )
-        if application is None:
-            return EmailOutcome(sent=False, reason="no_application")
-        email, _created = StatusEmail.objects.select_for_update().get_or_create(
-            event_key=event_key,
-            defaults={"application": application, "status": application.status},
-        )
-        if email.sent_at is not None:
-            return EmailOutcome(sent=False, reason="already_sent")
-        recipient = application.email or (
-            application.created_by.email if application.created_by else ""
-        )
-        if not recipient:
-            email.recipient = ""
-            email.save(update_fields=["recipient"])
-            return EmailOutcome(sent=False, reason="no_address")
-        status_view = selectors.application_status(application)
-        context = {
-            "application": application,
-            "supplier": application.supplier,
-            "status": status_view,
-            "status_label": Application.Status(email.status).label
-            if email.status in Application.Status.values
-            else email.status,
-        }
-        with translation.override(application.language or "kk"):
-            subject = " ".join(
-                render_to_string("suppliers/email/status_subject.txt", context).split()
-            )
-            body = render_to_string("suppliers/email/status_body.txt", context)
-        send_mail(subject, body, None, [recipient])
-        email.recipient = recipient
-        email.sent_at = timezone.now()
-        email.save(update_fields=["recipient", "sent_at"])
-    return EmailOutcome(sent=True)
+    application = (
+        Application.objects.select_related("supplier", "created_by", "region")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return None
+    address = application.email or (application.created_by.email if application.created_by else "")
+    context = {
+        "application": application,
+        "supplier": application.supplier,
+        "status": selectors.application_status(application),
+        "status_label": Application.Status(application.status).label
+        if application.status in Application.Status.values
+        else application.status,
+    }
+    return notify(
+        event_key=event_key,
+        recipient=Recipient(email=address, language=application.language),
+        template=STATUS_EMAIL,
+        context=context,
+        about=application,
+    )

@@ -6,7 +6,8 @@ import datetime
 
 from commission import services
 from commission.models import Composition
-from commission.selectors import CompositionPlan, today_in_almaty
+from commission.selectors import CompositionPlan
+from portal.deadlines import today
 from portal.models import Region, User
 from tests.factories import UserFactory
 
@@ -22,10 +23,10 @@ def commission_of(
         chair=members[0],
         deputy_chair=members[1],
         secretary=UserFactory(),
-        effective_from=today_in_almaty(),
+        effective_from=today(),
     )
     return services.form_composition(region=region, plan=plan, election_protocol="№ 1", by=None)
 
 
 def meeting_day() -> datetime.date:
-    return today_in_almaty()
+    return today()

@@ -19,10 +19,10 @@ from commission.selectors import (
     composition_on,
     is_member_on,
     presiding_member,
-    today_in_almaty,
 )
 from portal import reference_data
 from portal.audit.models import AuditEvent
+from portal.deadlines import today
 from portal.models import ClassifierItem, Region, Role, RoleAssignment
 from tests.factories import RoleAssignmentFactory, UserFactory
 
@@ -49,7 +49,7 @@ def plan(size: int, *, day: datetime.date | None = None, **changes) -> Compositi
         "chair": members[0] if members else None,
         "deputy_chair": members[1] if len(members) > 1 else None,
         "secretary": UserFactory(),
-        "effective_from": day or today_in_almaty(),
+        "effective_from": day or today(),
     }
     fields.update(changes)
     return CompositionPlan(**fields)
@@ -113,25 +113,25 @@ def test_edition_2020_asks_an_odd_number_of_members_and_no_minimum(region, setti
 
 @pytest.mark.req("COM-1")
 def test_the_history_of_compositions_is_kept_and_read_by_day(region):
-    today = today_in_almaty()
+    day = today()
     first = form(region, plan(7))
-    later = form(region, plan(9, day=today + datetime.timedelta(days=30)))
+    later = form(region, plan(9, day=day + datetime.timedelta(days=30)))
     commission = Commission.objects.get(region=region)
 
-    assert composition_on(commission=commission, day=today) == first
-    assert composition_on(commission=commission, day=today + datetime.timedelta(days=29)) == first
+    assert composition_on(commission=commission, day=day) == first
+    assert composition_on(commission=commission, day=day + datetime.timedelta(days=29)) == first
     assert composition_on(commission=commission, day=later.effective_from) == later
-    assert composition_on(commission=commission, day=today - datetime.timedelta(days=1)) is None
+    assert composition_on(commission=commission, day=day - datetime.timedelta(days=1)) is None
     old_member = first.seats.first().member
-    assert is_member_on(commission=commission, user=old_member, day=today)
+    assert is_member_on(commission=commission, user=old_member, day=day)
     assert not is_member_on(commission=commission, user=old_member, day=later.effective_from)
 
     with pytest.raises(services.HistoryIsFixed, match="must start later"):
-        form(region, plan(7, day=today + datetime.timedelta(days=10)))
+        form(region, plan(7, day=day + datetime.timedelta(days=10)))
     with pytest.raises(services.HistoryIsFixed, match="in the past"):
         form(
             Region.objects.exclude(pk=region.pk).first(),
-            plan(7, day=today - datetime.timedelta(days=1)),
+            plan(7, day=day - datetime.timedelta(days=1)),
         )
 
 
@@ -154,7 +154,7 @@ def test_forming_a_composition_is_audited_and_gives_the_commission_roles(region)
 def test_an_invalid_composition_cannot_be_used_to_meet(region, settings):
     commission = Commission.objects.create(region=region)
     with pytest.raises(services.InvalidComposition, match="no composition"):
-        services.require_valid_composition(commission=commission, day=today_in_almaty())
+        services.require_valid_composition(commission=commission, day=today())
     settings.RULES_EDITION = "2020"
     composition = form(region, plan(5))
     settings.RULES_EDITION = "2022"  # five members were enough in 2020, not under edition 2022
@@ -194,7 +194,7 @@ def operator_client(client):
 
 
 def composition_form(commission, members, secretary, *, chair=0, deputy=1) -> dict:
-    day = today_in_almaty().strftime("%Y-%m-%d")
+    day = today().strftime("%Y-%m-%d")
     data = {
         "commission": commission.pk,
         "effective_from": day,
@@ -253,8 +253,6 @@ def test_load_demo_gives_every_demo_region_a_valid_commission():
     for entry in json.loads(demo.read_text(encoding="utf-8"))["commissions"]:
         commission = Commission.objects.get(region__kato=entry["region_kato"])
         assert commission.compositions.count() == 1
-        composition = services.require_valid_composition(
-            commission=commission, day=today_in_almaty()
-        )
+        composition = services.require_valid_composition(commission=commission, day=today())
         assert composition.seats.count() == len(entry["members"])
     assert RoleAssignment.objects.filter(role=Role.SECRETARY).count() == 2

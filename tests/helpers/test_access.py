@@ -39,8 +39,8 @@ urlpatterns = [
     path("test/other-next/", sign_in_with_other_next, name="other-next"),
     path("", include("portal.urls")),
 ]
-handler403 = "portal.errors.forbidden"
-handler404 = "portal.errors.not_found"
+handler403 = "portal.views.forbidden"
+handler404 = "portal.views.not_found"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

@@ -37,7 +37,7 @@ urlpatterns = [
     path("test/broken/", break_down),
     path("", include("portal.urls")),
 ]
-handler500 = "portal.errors.server_error"
+handler500 = "portal.views.server_error"
 
 OPERATOR_PASSWORD = "a-long-operator-password"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

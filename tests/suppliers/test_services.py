@@ -23,6 +23,7 @@ from egov_gateway.models import StateRecord
 from portal.audit.models import AuditEvent
 from portal.editions import EDITION_2020, EDITION_2022, Offer, SupplierKind, edition_for
 from portal.models import ClassifierItem, Region
+from portal.notifications.models import Notification
 from suppliers import selectors, services
 from suppliers.models import (
     AnnexDocument,
@@ -30,7 +31,6 @@ from suppliers.models import (
     DocType,
     OfferAcceptance,
     Section,
-    StatusEmail,
     SupportingDocument,
 )
 from tests.suppliers.factories import (  # noqa: F401 (fixture)
@@ -652,7 +652,7 @@ def test_the_signed_annex_submits_the_application_to_the_region_with_its_deadlin
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [submitted.email]
     assert str(submitted.pk) in mail.outbox[0].body
-    email = StatusEmail.objects.get()
+    email = Notification.objects.get()
     services.notify_status_change(application_id=submitted.pk, event_key=email.event_key)
     assert len(mail.outbox) == 1
     # The signed data can no longer change (SUP-10: the consent stays as signed).

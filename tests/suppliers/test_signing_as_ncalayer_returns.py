@@ -21,7 +21,7 @@ from tests.suppliers.factories import (  # noqa: F401 (autouse fixture)
 )
 from tests.suppliers.test_views import sign, sign_in, signed_in_head  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rows")]
 
 
 def as_posted(der: bytes) -> str:

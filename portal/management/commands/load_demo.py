@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import reference_data
+from portal.deadlines import today
 from portal.identifiers import validate_bin, validate_iin
 from portal.models import ClassifierItem, Region, Role, RoleAssignment, User
 
@@ -92,21 +93,21 @@ def _grant(
 def _demo_composition(region: Region, entry: dict) -> bool:
     """A valid composition from today for a demo commission that has none (COM-1)."""
     from commission.models import Commission
-    from commission.selectors import CompositionPlan, today_in_almaty
+    from commission.selectors import CompositionPlan
     from commission.services import form_composition
 
     if Commission.objects.filter(region=region, compositions__isnull=False).exists():
         return False
     people = {item["iin"]: User.objects.get(iin=item["iin"]) for item in entry["members"]}
     holder = {item["position"]: people[item["iin"]] for item in entry["members"]}
-    today = today_in_almaty()
+    day = today()
     plan = CompositionPlan(
         members=list(people.values()),
         chair=holder.get("chair"),
         deputy_chair=holder.get("deputy_chair"),
         secretary=User.objects.get(iin=entry["secretary"]["iin"]),
-        effective_from=today,
-        elected_on=today,
+        effective_from=day,
+        elected_on=day,
     )
     form_composition(region=region, plan=plan, election_protocol="№ 1 (demo)", by=None)
     return True

@@ -1,0 +1,102 @@
+"""PDFs of the forms of the rules: one template per annex, rendered to tagged PDF (PDF/UA).
+
+Every form the portal prints (Annex 1, the supplier's application; the commission's protocol,
+Annex 2; Annex 3) goes through :func:`render_pdf`:
+
+- the template is rendered in the form's language (``kk`` or ``ru``), not the request's;
+- WeasyPrint, heavy (Pango, HarfBuzz, its font machinery), is imported only when a PDF is made,
+  not in every process that imports an app;
+- the output is PDF/UA-1, so screen readers can read the signed document;
+- the fonts are shipped with the code (``portal/fonts/``, DejaVu Sans as "Annex Sans", declared
+  in ``portal/fonts/fonts.css``) and embedded, so the bytes do not depend on the fonts of the
+  machine and cover the Kazakh letters;
+- the renderer reads files from the shipped fonts and the form's own folder (its stylesheet)
+  only: never the network, never another file, whatever a supplier typed into the data; a missing
+  file stops the rendering rather than falling back silently to a system font.
+
+The same template, context and language give the same bytes, which is what lets a signed
+document be shown again and checked against what was signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from django.template.loader import render_to_string
+from django.utils.translation import override
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS_STYLESHEET = FONTS_DIR / "fonts.css"
+PDF_VARIANT = "pdf/ua-1"
+
+
+class ForbiddenResource(ValueError):
+    """The template or a stylesheet asked for a file outside the allowed folders, or the network."""
+
+
+def render_pdf(
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    language: str,
+    stylesheet: Path | None = None,
+) -> bytes:
+    """``template`` rendered with ``context`` in ``language``, as tagged PDF bytes (PDF/UA-1).
+
+    ``stylesheet`` is the form's CSS file; it and the template may refer to files in the
+    stylesheet's folder (relative URLs resolve against it) and use the font "Annex Sans".
+    """
+    # Imported here: WeasyPrint loads Pango, HarfBuzz and fontconfig (see the module docstring).
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    with override(language):
+        html = render_to_string(template, dict(context))
+    form_dir = stylesheet.resolve().parent if stylesheet is not None else FONTS_DIR
+    fetcher = package_files_fetcher(folders=(FONTS_DIR, form_dir))
+    fonts = FontConfiguration()
+    try:
+        stylesheets = [
+            CSS(
+                filename=str(path),
+                base_url=path.resolve().parent.as_uri() + "/",
+                url_fetcher=fetcher,
+                font_config=fonts,
+            )
+            for path in (FONTS_STYLESHEET, *([stylesheet] if stylesheet is not None else []))
+        ]
+        document = HTML(string=html, base_url=form_dir.as_uri() + "/", url_fetcher=fetcher)
+        return document.write_pdf(
+            stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT
+        )
+    except FatalURLFetchingError as error:
+        # WeasyPrint wraps what the fetcher raised; a refused file is the caller's to know.
+        if isinstance(error.__cause__, ForbiddenResource):
+            raise error.__cause__ from error
+        raise
+
+
+def package_files_fetcher(*, folders: Iterable[Path]) -> URLFetcher:
+    """A WeasyPrint URL fetcher that reads ``file:`` URLs inside ``folders`` only and fails on
+    anything else (another file, ``http:``, ``data:`` …) or a missing file."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = tuple(folder.resolve() for folder in folders)
+
+    class PackageFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            path = Path(url2pathname(parsed.path)).resolve()
+            if parsed.scheme != "file" or not any(folder in path.parents for folder in allowed):
+                raise ForbiddenResource(f"a PDF of the portal reads only its own files, not {url}")
+            return super().fetch(url, headers)
+
+    return PackageFilesOnly(allowed_protocols=("file",), fail_on_errors=True)
