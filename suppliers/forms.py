@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.editions import Edition, Offer, SupplierKind
 from portal.identifiers import validate_iin
 from portal.models import ClassifierItem, Region
-from suppliers import validators
+from suppliers import selectors, validators
 from suppliers.models import (
     Application,
     DocType,
@@ -93,11 +93,39 @@ class StartForm(forms.Form):
             self.fields["kind"].initial = self.fields["kind"].choices[0][0]
         self.fields["region"].queryset = active_regions()
         self.fields["offers"].choices = offer_choices(edition)
+        self.edition = edition
+        # Where the rules restrict what a kind offers (SUP-1), the page says so before it is
+        # chosen; ``clean`` refuses the rest.
+        restricted = [
+            selectors.offers_not_allowed_message(edition=edition, supplier_kind=r.supplier_kind)
+            for r in edition.offers_by_kind
+            if r.supplier_kind in allowed
+        ]
+        if restricted:
+            self.fields["offers"].help_text = " ".join(
+                [str(self.fields["offers"].help_text), *restricted]
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, offers = cleaned.get("kind"), cleaned.get("offers")
+        if kind and offers:
+            allowed = self.edition.offers_for(supplier_kind=kind)
+            if any(offer not in allowed for offer in offers):
+                self.add_error(
+                    "offers",
+                    selectors.offers_not_allowed_message(edition=self.edition, supplier_kind=kind),
+                )
+        return cleaned
 
 
-def offer_choices(edition: Edition) -> list[tuple[str, str]]:
+def offer_choices(edition: Edition, *, supplier_kind: str | None = None) -> list[tuple[str, str]]:
+    """The offers of the edition, or those a kind of supplier may make (SUP-1)."""
     labels = dict(Offer.choices)
-    return [(code, labels[code]) for code in edition.offers]
+    codes = (
+        edition.offers if supplier_kind is None else edition.offers_for(supplier_kind=supplier_kind)
+    )
+    return [(code, labels[code]) for code in codes]
 
 
 class OffersForm(forms.Form):
@@ -110,9 +138,18 @@ class OffersForm(forms.Form):
         error_messages={"required": _("Choose at least one kind of goods or services you offer.")},
     )
 
-    def __init__(self, *args, edition: Edition, **kwargs):
+    def __init__(self, *args, edition: Edition, supplier_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offers"].choices = offer_choices(edition)
+        field = self.fields["offers"]
+        field.choices = offer_choices(edition, supplier_kind=supplier_kind)
+        # A posted offer outside the kind's (SUP-1) is refused with the rule, not Django's
+        # "not one of the available choices".
+        field.error_messages = {
+            **field.error_messages,
+            "invalid_choice": selectors.offers_not_allowed_message(
+                edition=edition, supplier_kind=supplier_kind
+            ),
+        }
 
 
 # --- sections of the application (SUP-4) -------------------------------------------------------

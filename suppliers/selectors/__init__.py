@@ -42,6 +42,7 @@ from suppliers.selectors.sections import (
     classifier_items_for,
     document_requirements,
     offer_of,
+    offers_not_allowed_message,
     section_is_required,
     sections_for,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "offer_acceptance",
     "offer_language",
     "offer_of",
+    "offers_not_allowed_message",
     "render_offer",
     "review_deadline",
     "section_is_required",

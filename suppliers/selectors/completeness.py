@@ -22,7 +22,12 @@ from suppliers.models import (
     DocType,
     Section,
 )
-from suppliers.selectors.sections import document_requirements, offer_of, sections_for
+from suppliers.selectors.sections import (
+    document_requirements,
+    offer_of,
+    offers_not_allowed_message,
+    sections_for,
+)
 from suppliers.selectors.state_data import state_data_rows
 
 # --- completeness (SUP-6, E20-1..E20-3) ---
@@ -56,6 +61,16 @@ def completeness_problems(
     if not application.offers:
         problems.append(
             Problem(Section.OFFERS, "id_offers", _("Choose what you offer through the portal."))
+        )
+    kind = application.supplier.kind
+    allowed = application.edition.offers_for(supplier_kind=kind)
+    if any(offer not in allowed for offer in application.offers):
+        problems.append(
+            Problem(
+                Section.OFFERS,
+                "id_offers",
+                offers_not_allowed_message(edition=application.edition, supplier_kind=kind),
+            )
         )
     for section in sections_for(application):
         check = _SECTION_CHECKS.get(section)

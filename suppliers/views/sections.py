@@ -129,6 +129,7 @@ class SectionPage:
             self.form = forms.OffersForm(
                 self.data,
                 edition=application.edition,
+                supplier_kind=application.supplier.kind,
                 initial={"offers": list(application.offers)},
             )
         elif section in ROW_SECTIONS:

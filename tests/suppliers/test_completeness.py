@@ -51,7 +51,7 @@ def field_ids(application) -> set[str]:
         (LE, (Offer.SPECIAL_SOCIAL_SERVICES, Offer.SANATORIUM), "2022"),
         (IE, (Offer.TECHNICAL_AIDS, Offer.SIGN_LANGUAGE), "2022"),
         (IA, (Offer.INDIVIDUAL_ASSISTANT,), "2022"),
-        (IA, (Offer.SPECIAL_SOCIAL_SERVICES,), "2022"),
+        (IE, (Offer.SPECIAL_SOCIAL_SERVICES,), "2022"),
         (LE, (Offer.TECHNICAL_AIDS, Offer.SANATORIUM), "2020"),
         (IE, (Offer.TECHNICAL_AIDS,), "2020"),
     ],
@@ -77,7 +77,8 @@ def test_every_item_of_every_edition_has_a_section():
     [
         (LE, [Offer.TECHNICAL_AIDS]),
         (LE, [Offer.SPECIAL_SOCIAL_SERVICES]),
-        (IA, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IE, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IA, [Offer.INDIVIDUAL_ASSISTANT]),
         (IE, [Offer.SIGN_LANGUAGE]),
     ],
 )
@@ -99,7 +100,7 @@ def test_goods_ask_no_specialists_while_special_social_services_ask_department_o
     assert Section.DEPARTMENT in organisation
     assert Section.MEDICAL_CERTIFICATE not in organisation
     person = sections_for(
-        ApplicationFactory(supplier__kind=IA, offers=[Offer.SPECIAL_SOCIAL_SERVICES])
+        ApplicationFactory(supplier__kind=IE, offers=[Offer.SPECIAL_SOCIAL_SERVICES])
     )
     assert Section.MEDICAL_CERTIFICATE in person and Section.DEPARTMENT not in person
 
@@ -117,6 +118,25 @@ def test_task_list_marks_sections_by_their_state():
     assert tasks[Section.OFFERINGS].problems
     assert tasks[Section.STAFF].required is False  # "if any" (2022 p.7(7))
     assert tasks[Section.DEPARTMENT].required is True
+
+
+# --- what a kind of supplier may offer (SUP-1) ---
+
+
+@pytest.mark.req("SUP-1")
+def test_an_individual_assistant_offers_only_the_individual_assistant_service():
+    assert EDITION_2022.offers_for(supplier_kind=IA) == (Offer.INDIVIDUAL_ASSISTANT,)
+    assert EDITION_2022.offers_for(supplier_kind=LE) == EDITION_2022.offers
+    assert EDITION_2022.offers_for(supplier_kind=IE) == EDITION_2022.offers
+    assert EDITION_2022.clause_for("offers_by_kind") == "2022 p.2(4), p.6(3)"
+    # A draft that holds another offer (made before the rule, or around the forms) cannot be
+    # submitted: the check names the rule.
+    application = complete_application(kind=IA, offers=(Offer.INDIVIDUAL_ASSISTANT,))
+    application.offers = [Offer.INDIVIDUAL_ASSISTANT, Offer.SPECIAL_SOCIAL_SERVICES]
+    application.save()
+    problems = [p for p in completeness_problems(application) if p.field_id == "id_offers"]
+    assert len(problems) == 1
+    assert "individual assistant" in str(problems[0].message)
 
 
 # --- every problem names its field (SUP-6) ---

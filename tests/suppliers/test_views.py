@@ -697,6 +697,59 @@ def test_sections_follow_what_is_offered(client):
         assert section_url(section) in page
 
 
+@pytest.mark.req("SUP-1")
+def test_an_individual_assistant_is_offered_only_its_service_and_a_forged_offer_is_refused(
+    client,
+):
+    application, user = draft_with_offer(
+        kind=SupplierKind.INDIVIDUAL_ASSISTANT, offers=(Offer.INDIVIDUAL_ASSISTANT,)
+    )
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(section_url(Section.OFFERS)))
+    assert re.findall(r'name="offers" value="([^"]+)"', page) == [Offer.INDIVIDUAL_ASSISTANT]
+    response = client.post(
+        section_url(Section.OFFERS),
+        {"offers": [Offer.INDIVIDUAL_ASSISTANT, Offer.TECHNICAL_AIDS], "action": "continue"},
+    )
+    assert response.status_code == 200
+    assert "id_offers_0" in error_summary_links(response)
+    assert (
+        "Under the rules in force a supplier of the kind “individual assistant” may offer only: "
+        "services of an individual assistant." in html(response)
+    )
+    application.refresh_from_db()
+    assert application.offers == [Offer.INDIVIDUAL_ASSISTANT]
+    # Other kinds choose among every offer of the rules.
+    organisation, head = draft_with_offer()
+    sign_in_for(client, organisation.supplier, head)
+    page = html(client.get(section_url(Section.OFFERS)))
+    assert len(re.findall(r'name="offers" value="([^"]+)"', page)) == len(
+        edition_by_code("2022").offers
+    )
+
+
+@pytest.mark.req("SUP-1")
+def test_the_start_page_refuses_an_individual_assistant_offering_goods(client):
+    person = UserFactory(iin=PERSON_IIN)
+    RoleAssignmentFactory(user=person, role=Role.SUPPLIER, organisation_bin="")
+    sign_in(client, person)
+    page = html(client.get(reverse("suppliers:start")))
+    assert "may offer only" in page  # said before anything is chosen
+    response = client.post(
+        reverse("suppliers:start"),
+        {
+            "kind": "individual_assistant",
+            "name": "Досов Ильяс",
+            "region": str(Region.objects.get(kato=ASTANA).pk),
+            "offers": [Offer.TECHNICAL_AIDS],
+        },
+    )
+    assert response.status_code == 200
+    assert "id_offers_0" in error_summary_links(response)
+    assert "may offer only" in html(response)
+    assert not selectors.current_supplier_for(person, client.session)
+
+
 @pytest.mark.req("SUP-10")
 def test_the_consents_are_a_yes_or_no_answer_shown_before_signing(client):
     application, user = draft_with_offer()
