@@ -296,12 +296,35 @@ class PlacesForm(SectionForm):
         }
 
 
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
 class DepartmentForm(SectionForm):
-    """The department providing special social services (2022 p.7(9))."""
+    """The department providing special social services (2022 p.7(9)); whether its premises are
+    the organisation's property decides whether the title deed is asked."""
+
+    department_premises_owned = forms.TypedChoiceField(
+        label=_("Are the department's premises the organisation's property?"),
+        help_text=_(
+            "If they are, upload the document of title, unless the state systems already show "
+            "the ownership."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No, they are leased or used on another basis"))],
+        coerce=_yes_no,
+        empty_value=None,
+        widget=_choices(forms.RadioSelect),
+        required=False,
+    )
 
     class Meta:
         model = Application
-        fields = ["department_type", "department_kind", "department_name"]
+        fields = [
+            "department_type",
+            "department_kind",
+            "department_name",
+            "department_premises_owned",
+        ]
         widgets = {
             "department_type": forms.TextInput(attrs=TEXT),
             "department_kind": forms.TextInput(attrs=TEXT),
@@ -311,6 +334,12 @@ class DepartmentForm(SectionForm):
             "department_type": _("For example: inpatient, semi-inpatient, home care."),
             "department_kind": _("For example: for children, for adults, for older people."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answer = self.instance.department_premises_owned if self.instance else None
+        if not self.is_bound and answer is not None:
+            self.initial["department_premises_owned"] = "yes" if answer else "no"
 
 
 class MaterialResourcesForm(SectionForm):

@@ -140,7 +140,16 @@ def _save_staff(application: Application, data: dict, user: User):
 
 
 def _save_department(application: Application, data: dict, user: User):
-    return _set_fields(application, data, ("department_type", "department_kind", "department_name"))
+    """2022 p.7(9): the department, and whether its premises are the organisation's property
+    (``True``/``False``, or ``"yes"``/``"no"``; None: not answered)."""
+    if isinstance(data.get("department_premises_owned"), str):
+        answer = data["department_premises_owned"].strip().lower()
+        data["department_premises_owned"] = {"yes": True, "no": False}.get(answer)
+    return _set_fields(
+        application,
+        data,
+        ("department_type", "department_kind", "department_name", "department_premises_owned"),
+    )
 
 
 def _save_material_resources(application: Application, data: dict, user: User):

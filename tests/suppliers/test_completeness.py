@@ -14,6 +14,7 @@ from portal.models import ClassifierItem
 from suppliers.models import DocType, Offering, Section
 from suppliers.selectors import (
     ITEM_SECTIONS,
+    admission_findings,
     completeness_problems,
     document_requirements,
     sections_for,
@@ -216,15 +217,19 @@ def test_a_kind_outside_the_offers_chosen_is_a_problem():
 
 
 @pytest.mark.req("SUP-6")
-def test_an_expired_document_is_a_problem():
+def test_an_expired_document_is_a_finding_not_a_missing_item():
+    """Changed: an expired document used to block the submission; it is now a finding for the
+    commission, with the document and its date as evidence (SUP-6)."""
     application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
     application.documents.filter(doc_type=DocType.DIPLOMA).update(
         expires_on=datetime.date(2020, 1, 1)
     )
-    problems = [
-        p for p in completeness_problems(application) if p.field_id == "id_document-diploma"
-    ]
-    assert problems and "expired" in str(problems[0].message)
+    assert completeness_problems(application) == []
+    (finding,) = admission_findings(application=application)
+    assert finding.code == "document_expired"
+    assert "expired on 01.01.2020" in str(finding.message)
+    assert (finding.source, finding.observed_on) == ("documents", datetime.date(2020, 1, 1))
+    assert finding.field_id == "id_document-diploma"
 
 
 # --- state data and proof (SUP-3, SUP-5) ---
@@ -302,22 +307,35 @@ def test_edition_2020_requires_the_stock_quantity_of_goods_and_2022_does_not():
     assert completeness_problems(new) == []
 
 
-@pytest.mark.req("E20-2")
-def test_edition_2020_refuses_a_supplier_with_debts_reported_by_the_tax_authority():
+def findings_by_code(application) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for finding in admission_findings(application=application):
+        found.setdefault(finding.code, []).append(finding)
+    return found
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_shows_debts_reported_by_the_tax_authority_as_a_finding():
+    """Changed: debts used to be a problem that blocked the submission (2020 p.6(1)); the
+    commission weighs them (2020 p.13), the portal shows them with their evidence."""
     application = complete_application(edition_code="2020")
-    state_record(
+    record = state_record(
         application.supplier.identifier,
         "tax_debts",
         data={"tax_debt": "15000.00", "social_contribution_debt": "0", "as_of": "2021-06-01"},
     )
-    problems = [
-        p for p in completeness_problems(application) if p.field_id == "id_condition-no_debts"
-    ]
-    assert len(problems) == 1 and "15000.00" in str(problems[0].message)
+    assert completeness_problems(application) == []
+    (finding,) = findings_by_code(application)["no_debts"]
+    assert "15000.00" in str(finding.message)
+    assert finding.clause == "2020 p.6(1)"
+    assert (finding.source, finding.observed_on) == ("tax_debts", record.fetched_at)
+    assert finding.evidence["tax_debt"] == "15000.00"
+    assert finding.field_id == "id_condition-no_debts"
 
 
-@pytest.mark.req("E20-2")
-def test_edition_2020_refuses_liquidation_and_the_procurement_register():
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_shows_liquidation_and_the_procurement_register_as_findings():
+    """Changed: both used to block the submission; they are findings for the commission."""
     application = complete_application(edition_code="2020")
     identifier = application.supplier.identifier
     from tests.suppliers.factories import CONFIRMING_ANSWERS
@@ -325,22 +343,76 @@ def test_edition_2020_refuses_liquidation_and_the_procurement_register():
     liquidated = CONFIRMING_ANSWERS["gbd_ul"](identifier) | {"liquidated_on": "2021-01-10"}
     state_record(identifier, "gbd_ul", data=liquidated)
     state_record(identifier, "rnu", data={"entries": [{"pid": 1}]})
-    ids = field_ids(application)
-    assert {
-        "id_condition-not_bankrupt_or_liquidated",
-        "id_condition-not_in_procurement_register",
-    } <= ids
-
-
-@pytest.mark.req("E20-2")
-def test_edition_2020_asks_a_certificate_for_each_kind_of_goods():
-    application = complete_application(edition_code="2020")
-    code = goods_item().code
-    application.documents.filter(item_code=code).delete()
-    assert f"id_certificate-{code}" in field_ids(application)
-    # A medical device's registration certificate serves as well (2020 p.6(5)).
-    add_document(application, DocType.MEDICAL_DEVICE_REGISTRATION, item_code=code)
     assert completeness_problems(application) == []
+    found = findings_by_code(application)
+    assert "10.01.2021" in str(found["not_bankrupt_or_liquidated"][0].message)
+    assert found["not_bankrupt_or_liquidated"][0].source == "gbd_ul"
+    assert found["not_in_procurement_register"][0].evidence == {"entries": [{"pid": 1}]}
+    # Nothing is found where the state systems report nothing.
+    assert findings_by_code(complete_application(edition_code="2020")) == {}
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_an_entrepreneur_without_a_registry_record_is_not_blocked_under_edition_2020():
+    """2020 p.4(2): the registration as an entrepreneur arrives "if any" (бар болса)."""
+    application = complete_application(kind=IE, edition_code="2020")
+    state_record(application.supplier.identifier, "entrepreneurs", found=False)
+    assert completeness_problems(application) == []
+    assert findings_by_code(application) == {}
+    # Under edition 2022 the registration is not "if any": the supplier enters and proves it.
+    newer = complete_application(kind=IE, edition_code="2022")
+    state_record(newer.supplier.identifier, "entrepreneurs", found=False)
+    assert "id_state-entrepreneur_registration" in field_ids(newer)
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_asks_certificates_by_the_classifier_flags_and_their_absence_is_a_finding():
+    """Changed: a certificate used to be demanded of every kind of goods, and its absence
+    blocked the submission. The classifier says which goods ask a certificate of conformity
+    (mandatory certification, 2020 p.6(4)) and which a registration certificate (medical devices,
+    p.6(5)); a certificate not uploaded is a finding for the commission."""
+    prosthesis = goods_item()
+    television = ClassifierItem.objects.get(code="G02.03")
+    cane = ClassifierItem.objects.get(code="G03.01")
+    assert (prosthesis.is_medical_device, prosthesis.requires_conformity_certificate) == (
+        True,
+        False,
+    )
+    assert (television.is_medical_device, television.requires_conformity_certificate) == (
+        False,
+        True,
+    )
+    assert not (cane.is_medical_device or cane.requires_conformity_certificate)
+    application = complete_application(edition_code="2020")
+    application.documents.filter(item_code=prosthesis.code).delete()
+    for item in (television, cane):
+        Offering.objects.create(
+            application=application,
+            classifier_item=item,
+            characteristics="Model X",
+            price=Decimal("1000"),
+            stock_quantity=2,
+        )
+    asked = {
+        (r.doc_type, r.item_code, r.required)
+        for r in document_requirements(application)
+        if r.section == Section.CONDITIONS
+    }
+    assert asked == {
+        (DocType.MEDICAL_DEVICE_REGISTRATION, prosthesis.code, False),
+        (DocType.CONFORMITY_CERTIFICATE, television.code, False),
+    }
+    assert completeness_problems(application) == []
+    found = findings_by_code(application)
+    assert [f.field_id for f in found["medical_device_registration"]] == [
+        f"id_registration-{prosthesis.code}"
+    ]
+    assert [f.field_id for f in found["conformity_certificate"]] == [
+        f"id_certificate-{television.code}"
+    ]
+    add_document(application, DocType.MEDICAL_DEVICE_REGISTRATION, item_code=prosthesis.code)
+    add_document(application, DocType.CONFORMITY_CERTIFICATE, item_code=television.code)
+    assert findings_by_code(application) == {}
     # 2022 asks no such certificate.
     assert not [
         r
@@ -349,13 +421,15 @@ def test_edition_2020_asks_a_certificate_for_each_kind_of_goods():
     ]
 
 
-@pytest.mark.req("E20-2")
+@pytest.mark.req("SUP-6", "E20-2")
 def test_edition_2020_takes_an_unanswered_condition_as_unknown_not_as_met():
     application = complete_application(edition_code="2020")
     StateRecord.objects.filter(
         identifier=application.supplier.identifier, source="tax_debts"
     ).delete()
-    assert "id_condition-no_debts" in field_ids(application)
+    assert completeness_problems(application) == []
+    (finding,) = findings_by_code(application)["no_debts"]
+    assert finding.unknown and "again" in str(finding.message)
 
 
 @pytest.mark.req("E20-2")

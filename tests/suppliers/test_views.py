@@ -978,6 +978,50 @@ def test_the_head_signs_the_exact_annex_and_the_application_is_submitted(
     assert client.get(reverse("suppliers:application"))["Location"] == reverse("suppliers:cabinet")
 
 
+@pytest.mark.req("SUP-6", "E20-2")
+def test_findings_are_shown_before_signing_and_do_not_stop_the_submission(
+    client, trust_test_pki, signed_in_head
+):
+    """A debt the tax authority reports (2020 p.6(1)) is shown on the check-answers and sign
+    pages with its source and date; the application is still signed and submitted, and the
+    commission finds what the supplier was shown in the audit trail and the selector."""
+    from django.utils import timezone
+
+    from portal.audit.models import AuditEvent
+    from tests.suppliers.factories import state_record
+
+    supplier, head = signed_in_head
+    application = complete_application(supplier=supplier, user=head, edition_code="2020")
+    record = state_record(
+        supplier.identifier,
+        "tax_debts",
+        data={"tax_debt": "15000.00", "social_contribution_debt": "0", "as_of": "2021-06-01"},
+    )
+    message = "The tax authority reports debts (taxes: 15000.00 tenge"
+    day = timezone.localtime(record.fetched_at).strftime("%d.%m.%Y")
+    page = html(client.get(reverse("suppliers:check-answers")))
+    assert message in page and "What the commission will see" in page
+    assert reverse("suppliers:sign") in page, "a finding does not stop the signing"
+    page = html(client.get(reverse("suppliers:section", args=[Section.CONDITIONS])))
+    assert message in page and "For the commission to weigh" in page
+    response = client.get(reverse("suppliers:sign") + "?language=ru")
+    assert response.status_code == 200
+    assert message in html(response) and day in html(response)
+    annex = application.annexes.get(language="ru")
+    cms = sign(trust_test_pki, HEAD_IIN, bytes(annex.pdf), ORTHOPEDIA_BIN)
+    response = client.post(
+        reverse("suppliers:sign"),
+        {"cms": base64.b64encode(cms).decode(), "annex": annex.pk, "language": "ru"},
+    )
+    assert response["Location"] == reverse("suppliers:submitted", args=[application.pk])
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    event = AuditEvent.objects.get(action="application.submitted", object_id=str(application.pk))
+    assert [f["code"] for f in event.after["findings"]] == ["no_debts"]
+    (finding,) = selectors.admission_findings(application=application)
+    assert (finding.source, finding.observed_on) == ("tax_debts", record.fetched_at)
+
+
 @pytest.mark.req("SUP-8")
 def test_a_signature_over_other_bytes_is_refused_and_nothing_changes(
     client, trust_test_pki, signed_in_head
