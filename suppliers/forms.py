@@ -87,7 +87,9 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = set(kinds)
         self.fields["kind"].choices = [
-            (value, label) for value, label in SupplierKind.choices if value in allowed
+            (value, kind_label(edition, value))
+            for value, _label in SupplierKind.choices
+            if value in allowed
         ]
         if len(self.fields["kind"].choices) == 1:
             self.fields["kind"].initial = self.fields["kind"].choices[0][0]
@@ -117,6 +119,14 @@ class StartForm(forms.Form):
                     selectors.offers_not_allowed_message(edition=self.edition, supplier_kind=kind),
                 )
         return cleaned
+
+
+def kind_label(edition: Edition, kind: str) -> str:
+    """The name of a kind of supplier under ``edition``: edition 2020 admits a legal entity's
+    branches too ("заңды тұлғалар мен олардың филиалдары", p.2(2), p.4(1)), by their own BIN."""
+    if kind == SupplierKind.LEGAL_ENTITY and edition.branches_may_apply:
+        return _("legal entity or a branch of a legal entity")
+    return SupplierKind(kind).label
 
 
 def offer_choices(edition: Edition, *, supplier_kind: str | None = None) -> list[tuple[str, str]]:

@@ -121,6 +121,92 @@ def test_task_list_marks_sections_by_their_state():
     assert tasks[Section.DEPARTMENT].required is True
 
 
+# --- the qualifiers of 2022 p.7 decide what is required (SUP-4) ---
+
+
+def documents_asked(application) -> dict[str, bool]:
+    return {r.doc_type: r.required for r in document_requirements(application) if not r.item_code}
+
+
+@pytest.mark.req("SUP-4")
+def test_diplomas_certificates_and_employment_contracts_are_all_required():
+    """2022 p.7(11) has no qualifier: each of the three kinds of proof is asked."""
+    application = complete_application(kind=IA, offers=(Offer.INDIVIDUAL_ASSISTANT,))
+    asked = documents_asked(application)
+    for doc_type in (
+        DocType.DIPLOMA,
+        DocType.QUALIFICATION_CERTIFICATE,
+        DocType.EMPLOYMENT_CONTRACT,
+    ):
+        assert asked[doc_type] is True, doc_type
+    application.documents.filter(
+        doc_type__in=[DocType.QUALIFICATION_CERTIFICATE, DocType.EMPLOYMENT_CONTRACT]
+    ).delete()
+    ids = field_ids(application)
+    assert {"id_document-qualification_certificate", "id_document-employment_contract"} <= ids
+    assert "id_document-diploma" not in ids
+
+
+@pytest.mark.req("SUP-4")
+def test_the_title_deed_is_asked_only_when_the_department_premises_are_owned():
+    """2022 p.7(9): "документ на право собственности (при наличии собственности)"."""
+    application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    identifier = application.supplier.identifier
+    state_record(identifier, "real_estate", data={"rights": [{"kind": "lease"}]})
+    assert DocType.TITLE_DEED not in documents_asked(application)  # leased
+    application.department_premises_owned = None
+    application.save()
+    assert "id_department_premises_owned" in field_ids(application)
+    assert DocType.TITLE_DEED not in documents_asked(application)
+    application.department_premises_owned = True
+    application.save()
+    assert documents_asked(application)[DocType.TITLE_DEED] is True
+    assert "id_document-title_deed" in field_ids(application)
+    # Ownership the real-estate register shows needs no document (SUP-5).
+    state_record(identifier, "real_estate", data={"rights": [{"kind": "ownership"}]})
+    assert documents_asked(application)[DocType.TITLE_DEED] is False
+    assert completeness_problems(application) == []
+    # The founding documents of the same item have no qualifier.
+    assert documents_asked(application)[DocType.FOUNDING_DOCUMENTS] is True
+
+
+@pytest.mark.req("SUP-4")
+def test_the_medical_certificate_is_asked_of_natural_persons_providing_special_social_services():
+    """2022 p.7(12): "при оказании специальных социальных услуг физическими лицами"."""
+    person = complete_application(kind=IE, offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    assert documents_asked(person)[DocType.MEDICAL_CERTIFICATE_075U] is True
+    person.documents.filter(doc_type=DocType.MEDICAL_CERTIFICATE_075U).delete()
+    assert "id_document-medical_certificate_075u" in field_ids(person)
+    organisation = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    assert DocType.MEDICAL_CERTIFICATE_075U not in documents_asked(organisation)
+    other = complete_application(kind=IE, offers=(Offer.SIGN_LANGUAGE,))
+    assert DocType.MEDICAL_CERTIFICATE_075U not in documents_asked(other)
+
+
+@pytest.mark.req("SUP-4")
+@pytest.mark.parametrize(
+    ("offers", "asked"),
+    [
+        ((Offer.SPECIAL_SOCIAL_SERVICES,), True),
+        ((Offer.SANATORIUM,), True),
+        ((Offer.TECHNICAL_AIDS,), False),
+        ((Offer.SIGN_LANGUAGE,), False),
+    ],
+)
+def test_accessibility_photos_are_asked_only_for_residential_services_and_only_if_any(
+    offers, asked
+):
+    """2022 p.7(13): photos "при оказании специальных социальных услуг и санаторно-курортного
+    лечения" and "(при наличии)": offered, never demanded."""
+    application = complete_application(offers=offers)
+    documents = documents_asked(application)
+    assert (DocType.ACCESSIBILITY_PHOTO in documents) is asked
+    assert (Section.ACCESSIBILITY in sections_for(application)) is asked
+    if asked:
+        assert documents[DocType.ACCESSIBILITY_PHOTO] is False
+        assert "id_document-accessibility_photo" not in field_ids(application)
+
+
 # --- what a kind of supplier may offer (SUP-1) ---
 
 
@@ -430,6 +516,37 @@ def test_edition_2020_takes_an_unanswered_condition_as_unknown_not_as_met():
     assert completeness_problems(application) == []
     (finding,) = findings_by_code(application)["no_debts"]
     assert finding.unknown and "again" in str(finding.message)
+
+
+@pytest.mark.req("E20-1")
+def test_edition_2020_asks_the_stock_of_sanatorium_treatment_too():
+    """2020 p.2(1) counts sanatorium-resort treatment among the goods ("тауар"), and p.5(2) asks
+    the quantity of the goods in stock: every kind of goods, sanatorium included."""
+    application = complete_application(offers=(Offer.SANATORIUM,), edition_code="2020")
+    Offering.objects.filter(application=application).update(stock_quantity=None)
+    assert "id_offerings-0-stock_quantity" in field_ids(application)
+    # Services of p.2(1) (individual assistant, sign language) give no stock.
+    services_ = complete_application(offers=(Offer.SIGN_LANGUAGE,), edition_code="2020")
+    Offering.objects.filter(application=services_).update(stock_quantity=None)
+    assert completeness_problems(services_) == []
+
+
+@pytest.mark.req("E20-1")
+def test_edition_2020_asks_its_own_six_items_of_supplier_data():
+    """2020 p.5: price, stock quantity, contacts, address of the place of activity, kinds of
+    goods and services, bank details; nothing of 2022 p.7(7)-(13)."""
+    application = complete_application(offers=(Offer.SANATORIUM,), edition_code="2020")
+    assert sections_for(application) == [
+        Section.OFFERS,
+        Section.STATE_DATA,
+        Section.OFFERINGS,
+        Section.CONTACTS,
+        Section.ADDRESSES,
+        Section.BANK_DETAILS,
+        Section.CONDITIONS,
+        Section.CONSENTS,
+    ]
+    assert not [r for r in document_requirements(application) if not r.item_code]
 
 
 @pytest.mark.req("E20-2")

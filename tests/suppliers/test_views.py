@@ -308,6 +308,62 @@ def test_an_organisation_key_starts_a_legal_entity_by_its_bin(client):
     )
 
 
+@pytest.mark.req("E20-1", "E20-3")
+def test_under_edition_2020_a_branch_of_a_legal_entity_may_apply(client, settings):
+    """2020 p.2(2), p.4(1): "заңды тұлғалар мен олардың филиалдары" — a branch applies by its
+    own BIN, as a legal entity; edition 2022 (p.2(4)) names legal entities only."""
+    from portal.identifiers import control_digit, validate_bin
+
+    first_eleven = "20044" + "1" + "00077" + "0"  # type 4, attribute digit 1: a branch
+    first_eleven = first_eleven[:11]
+    branch_bin = first_eleven + str(control_digit(first_eleven))
+    validate_bin(branch_bin)
+    head = UserFactory()
+    RoleAssignmentFactory(user=head, role=Role.SUPPLIER, organisation_bin=branch_bin)
+    sign_in(client, head, bin=branch_bin)
+    settings.RULES_EDITION = "2022"
+    assert "branch" not in html(client.get(reverse("suppliers:start")))
+    settings.RULES_EDITION = "2020"
+    page = html(client.get(reverse("suppliers:start")))
+    assert "legal entity or a branch of a legal entity" in page
+    response = client.post(
+        reverse("suppliers:start"),
+        {
+            "kind": "legal_entity",
+            "name": "Филиал ТОО «ТЕСТ» в г. Астана",
+            "region": Region.objects.get(kato=ASTANA).pk,
+            "offers": ["technical_aids"],
+        },
+    )
+    assert response["Location"] == reverse("suppliers:offer")
+    supplier = selectors.current_supplier_for(head, client.session)
+    assert (supplier.kind, supplier.identifier) == (SupplierKind.LEGAL_ENTITY, branch_bin)
+
+
+@pytest.mark.req("SUP-4")
+def test_the_department_page_asks_about_property_and_then_the_title_deed(client):
+    application, user = draft_with_offer(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(section_url(Section.DEPARTMENT)))
+    assert 'id="id_department_premises_owned"' in page
+    assert 'id="id_document-title_deed"' not in page
+    assert 'id="id_document-founding_documents"' in page
+    response = client.post(
+        section_url(Section.DEPARTMENT),
+        {"department_type": "residential", "department_premises_owned": "yes", "action": "later"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.department_premises_owned is True
+    page = html(client.get(section_url(Section.DEPARTMENT)))
+    assert 'id="id_document-title_deed"' in page
+    assert (
+        'value="yes" checked' in page
+        or 'checked value="yes"' in page
+        or re.search(r'<input[^>]*value="yes"[^>]*checked', page)
+    )
+
+
 @pytest.mark.req("SUP-2")
 def test_a_personal_key_starts_an_entrepreneur_or_an_individual_assistant_by_the_iin(client):
     person = UserFactory(iin=PERSON_IIN)
