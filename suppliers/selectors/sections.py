@@ -81,8 +81,9 @@ ITEM_SECTIONS: dict[str, str] = {
     "accessibility": Section.ACCESSIBILITY,
 }
 
-# Admission conditions the portal checks itself against state data and documents (2020 p.6,
-# E20-2). Conditions of other editions (2022 p.4: art. 32-2 of the Law) are for the commission.
+# Admission conditions the portal shows with what the state data and the documents suggest
+# (2020 p.6, E20-2): findings for the commission, never refusals (SUP-6). Conditions of other
+# editions (2022 p.4: art. 32-2 of the Law) are for the commission alone.
 PORTAL_CHECKED_CONDITIONS = frozenset(
     {
         "no_debts",
