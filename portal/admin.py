@@ -162,6 +162,8 @@ class ClassifierItemForm(forms.ModelForm):
             "kind",
             "parent",
             "register",
+            "requires_conformity_certificate",
+            "is_medical_device",
             "name_kk",
             "name_ru",
             "name_en",
@@ -216,8 +218,25 @@ class ClassifierItemAdmin(admin.ModelAdmin):
     """The classifier of goods and services (SUP-1; Order No. 502 of 27.12.2021)."""
 
     form = ClassifierItemForm
-    list_display = ("code", "name_kk", "name_ru", "kind", "parent", "register", "is_active")
-    list_filter = ("kind", ClassifierParentFilter, "register", "is_active")
+    list_display = (
+        "code",
+        "name_kk",
+        "name_ru",
+        "kind",
+        "parent",
+        "register",
+        "requires_conformity_certificate",
+        "is_medical_device",
+        "is_active",
+    )
+    list_filter = (
+        "kind",
+        ClassifierParentFilter,
+        "register",
+        "requires_conformity_certificate",
+        "is_medical_device",
+        "is_active",
+    )
     list_select_related = ("parent",)
     search_fields = ("code", "name_kk", "name_ru", "name_en")
     autocomplete_fields = ("parent",)

@@ -67,6 +67,22 @@ class ClassifierItem(LocalisedName):
     )
     # Which register an approved supplier of this item enters (REG-1).
     register = models.CharField(_("register"), max_length=40, blank=True)
+    # Which certificate a supplier of these goods holds (edition 2020, item 6(4), (5); E20-2).
+    requires_conformity_certificate = models.BooleanField(
+        _("subject to mandatory certification"),
+        default=False,
+        help_text=_(
+            "Goods whose supplier must hold a certificate of conformity (edition 2020, item 6(4))."
+        ),
+    )
+    is_medical_device = models.BooleanField(
+        _("medical device"),
+        default=False,
+        help_text=_(
+            "Goods whose supplier must hold a registration certificate of a medical device "
+            "(edition 2020, item 6(5))."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

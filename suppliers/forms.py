@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.editions import Edition, Offer, SupplierKind
 from portal.identifiers import validate_iin
 from portal.models import ClassifierItem, Region
-from suppliers import validators
+from suppliers import selectors, validators
 from suppliers.models import (
     Application,
     DocType,
@@ -87,17 +87,55 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = set(kinds)
         self.fields["kind"].choices = [
-            (value, label) for value, label in SupplierKind.choices if value in allowed
+            (value, kind_label(edition, value))
+            for value, _label in SupplierKind.choices
+            if value in allowed
         ]
         if len(self.fields["kind"].choices) == 1:
             self.fields["kind"].initial = self.fields["kind"].choices[0][0]
         self.fields["region"].queryset = active_regions()
         self.fields["offers"].choices = offer_choices(edition)
+        self.edition = edition
+        # Where the rules restrict what a kind offers (SUP-1), the page says so before it is
+        # chosen; ``clean`` refuses the rest.
+        restricted = [
+            selectors.offers_not_allowed_message(edition=edition, supplier_kind=r.supplier_kind)
+            for r in edition.offers_by_kind
+            if r.supplier_kind in allowed
+        ]
+        if restricted:
+            self.fields["offers"].help_text = " ".join(
+                [str(self.fields["offers"].help_text), *restricted]
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, offers = cleaned.get("kind"), cleaned.get("offers")
+        if kind and offers:
+            allowed = self.edition.offers_for(supplier_kind=kind)
+            if any(offer not in allowed for offer in offers):
+                self.add_error(
+                    "offers",
+                    selectors.offers_not_allowed_message(edition=self.edition, supplier_kind=kind),
+                )
+        return cleaned
 
 
-def offer_choices(edition: Edition) -> list[tuple[str, str]]:
+def kind_label(edition: Edition, kind: str) -> str:
+    """The name of a kind of supplier under ``edition``: edition 2020 admits a legal entity's
+    branches too ("заңды тұлғалар мен олардың филиалдары", p.2(2), p.4(1)), by their own BIN."""
+    if kind == SupplierKind.LEGAL_ENTITY and edition.branches_may_apply:
+        return _("legal entity or a branch of a legal entity")
+    return SupplierKind(kind).label
+
+
+def offer_choices(edition: Edition, *, supplier_kind: str | None = None) -> list[tuple[str, str]]:
+    """The offers of the edition, or those a kind of supplier may make (SUP-1)."""
     labels = dict(Offer.choices)
-    return [(code, labels[code]) for code in edition.offers]
+    codes = (
+        edition.offers if supplier_kind is None else edition.offers_for(supplier_kind=supplier_kind)
+    )
+    return [(code, labels[code]) for code in codes]
 
 
 class OffersForm(forms.Form):
@@ -110,9 +148,18 @@ class OffersForm(forms.Form):
         error_messages={"required": _("Choose at least one kind of goods or services you offer.")},
     )
 
-    def __init__(self, *args, edition: Edition, **kwargs):
+    def __init__(self, *args, edition: Edition, supplier_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offers"].choices = offer_choices(edition)
+        field = self.fields["offers"]
+        field.choices = offer_choices(edition, supplier_kind=supplier_kind)
+        # A posted offer outside the kind's (SUP-1) is refused with the rule, not Django's
+        # "not one of the available choices".
+        field.error_messages = {
+            **field.error_messages,
+            "invalid_choice": selectors.offers_not_allowed_message(
+                edition=edition, supplier_kind=supplier_kind
+            ),
+        }
 
 
 # --- sections of the application (SUP-4) -------------------------------------------------------
@@ -259,12 +306,35 @@ class PlacesForm(SectionForm):
         }
 
 
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
 class DepartmentForm(SectionForm):
-    """The department providing special social services (2022 p.7(9))."""
+    """The department providing special social services (2022 p.7(9)); whether its premises are
+    the organisation's property decides whether the title deed is asked."""
+
+    department_premises_owned = forms.TypedChoiceField(
+        label=_("Are the department's premises the organisation's property?"),
+        help_text=_(
+            "If they are, upload the document of title, unless the state systems already show "
+            "the ownership."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No, they are leased or used on another basis"))],
+        coerce=_yes_no,
+        empty_value=None,
+        widget=_choices(forms.RadioSelect),
+        required=False,
+    )
 
     class Meta:
         model = Application
-        fields = ["department_type", "department_kind", "department_name"]
+        fields = [
+            "department_type",
+            "department_kind",
+            "department_name",
+            "department_premises_owned",
+        ]
         widgets = {
             "department_type": forms.TextInput(attrs=TEXT),
             "department_kind": forms.TextInput(attrs=TEXT),
@@ -274,6 +344,12 @@ class DepartmentForm(SectionForm):
             "department_type": _("For example: inpatient, semi-inpatient, home care."),
             "department_kind": _("For example: for children, for adults, for older people."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answer = self.instance.department_premises_owned if self.instance else None
+        if not self.is_bound and answer is not None:
+            self.initial["department_premises_owned"] = "yes" if answer else "no"
 
 
 class MaterialResourcesForm(SectionForm):

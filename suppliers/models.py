@@ -173,6 +173,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     department_type = models.CharField(_("type of department"), max_length=255, blank=True)
     department_kind = models.CharField(_("kind of department"), max_length=255, blank=True)
     department_name = models.CharField(_("name of department"), max_length=500, blank=True)
+    # whether the department's premises are the organisation's property: the title deed is asked
+    # only then ("при наличии собственности", 2022 p.7(9)); None until the supplier answers
+    department_premises_owned = models.BooleanField(
+        _("the department's premises are the organisation's property"), null=True, blank=True
+    )
     # staff (2022 p.7(7)) and material resources (2022 p.7(10)), described in words
     staff_count = models.PositiveIntegerField(_("staff count"), null=True, blank=True)
     material_resources = models.TextField(_("material resources"), blank=True)

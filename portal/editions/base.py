@@ -109,13 +109,43 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class KindOffers:
+    """What a kind of supplier may offer, where the rules restrict it (SUP-1)."""
+
+    supplier_kind: str
+    offers: frozenset[str]
+    clause: str
+
+
+@dataclass(frozen=True)
 class StateDataItem:
-    """Data that arrives certified from state systems through the e-government gateway."""
+    """Data that arrives certified from state systems through the e-government gateway.
+
+    ``optional`` marks data the rules qualify "if any" ("бар болса", "при наличии"): when no
+    state system has it, the supplier is not asked to enter it.
+    """
 
     code: str
     text: Text
     supplier_kinds: frozenset[str]
     clause: str
+    optional: bool = False
+
+
+# When an item's document is asked (``ItemDocument.when``).
+ASKED_ALWAYS = ""
+ASKED_WITH_PROPERTY = "owns_property"  # "при наличии собственности" (2022 p.7(9))
+
+
+@dataclass(frozen=True)
+class ItemDocument:
+    """A supporting document an item asks for (SUP-4, SUP-5): its type (a value of
+    ``suppliers.models.DocType``), whether the item's qualifiers make it required, and when it
+    is asked at all (``ASKED_ALWAYS``, ``ASKED_WITH_PROPERTY``)."""
+
+    doc_type: str
+    required: bool = True
+    when: str = ASKED_ALWAYS
 
 
 @dataclass(frozen=True)
@@ -123,7 +153,8 @@ class SupplierDataItem:
     """An item the supplier enters itself (2022 p.7, SUP-4; 2020 p.5).
 
     ``offers`` is the set of offers the item is asked for (``None``: always); ``optional`` marks
-    items the rules qualify "if any" ("при наличии").
+    items the rules qualify "if any" ("при наличии"); ``documents`` are the supporting documents
+    the item names in brackets (2022 p.7(7), (9)-(13)).
     """
 
     number: int
@@ -133,6 +164,7 @@ class SupplierDataItem:
     supplier_kinds: frozenset[str]
     offers: frozenset[str] | None = None
     optional: bool = False
+    documents: tuple[ItemDocument, ...] = ()
 
     def applies_to(self, *, supplier_kind: str, offers: Iterable[str]) -> bool:
         if supplier_kind not in self.supplier_kinds:
@@ -266,6 +298,8 @@ class Edition:
     # --- who may be a supplier and what it enters (SUP) ---
     supplier_kinds: tuple[str, ...]
     offers: tuple[str, ...]
+    offers_by_kind: tuple[KindOffers, ...]
+    branches_may_apply: bool
     signs_public_offer: bool
     state_data_items: tuple[StateDataItem, ...]
     supplier_data_items: tuple[SupplierDataItem, ...]
@@ -347,6 +381,15 @@ class Edition:
         return self.repealed_on is None or day < self.repealed_on
 
     # --- suppliers ---
+    def offers_for(self, *, supplier_kind: str) -> tuple[str, ...]:
+        """What a supplier of ``supplier_kind`` may offer (SUP-1): the edition's offers, within
+        the restriction of ``offers_by_kind`` where the rules make one (2022 p.2(4), p.6(3): an
+        individual assistant offers the individual-assistant service only)."""
+        for restriction in self.offers_by_kind:
+            if restriction.supplier_kind == supplier_kind:
+                return tuple(o for o in self.offers if o in restriction.offers)
+        return self.offers
+
     def data_items_for(
         self, *, supplier_kind: str, offers: Iterable[str]
     ) -> tuple[SupplierDataItem, ...]:

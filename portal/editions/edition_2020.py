@@ -46,6 +46,9 @@ OFFERS = (Offer.TECHNICAL_AIDS, Offer.SANATORIUM, Offer.INDIVIDUAL_ASSISTANT, Of
 ALL_OFFERS = frozenset(OFFERS)
 # Services of p.2(1); sanatorium-resort treatment is counted among the goods there.
 SPECIALIST_SERVICES = frozenset({Offer.INDIVIDUAL_ASSISTANT, Offer.SIGN_LANGUAGE})
+# The goods ("тауар") of p.2(1): sanatorium-resort treatment, prosthetic-orthopaedic aid,
+# technical aids and special mobility aids.
+GOODS = frozenset({Offer.TECHNICAL_AIDS, Offer.SANATORIUM})
 
 EDITION_2020 = Edition(
     code="2020",
@@ -62,6 +65,10 @@ EDITION_2020 = Edition(
     # --- suppliers ---
     supplier_kinds=(LE, IE),
     offers=OFFERS,
+    offers_by_kind=(),
+    # "заңды тұлғалар мен олардың филиалдары" (p.2(2), p.4(1)): a branch applies by its own BIN,
+    # with the state data of a legal entity.
+    branches_may_apply=True,
     signs_public_offer=True,
     state_data_items=(
         StateDataItem(
@@ -88,6 +95,7 @@ EDITION_2020 = Edition(
             _("information on the organisation, if any"),
             frozenset({LE}),
             "2020 p.4(1)",
+            optional=True,
         ),
         StateDataItem("full_name", _("full name"), frozenset({IE}), "2020 p.4(2)"),
         StateDataItem(
@@ -95,6 +103,7 @@ EDITION_2020 = Edition(
             _("state registration as an individual entrepreneur, if any"),
             frozenset({IE}),
             "2020 p.4(2)",
+            optional=True,
         ),
     ),
     supplier_data_items=(
@@ -107,7 +116,7 @@ EDITION_2020 = Edition(
             _("quantity of the goods in stock"),
             "2020 p.5(2)",
             ALL_KINDS,
-            offers=frozenset({Offer.TECHNICAL_AIDS}),
+            offers=GOODS,
         ),
         SupplierDataItem(
             3,
@@ -376,6 +385,8 @@ EDITION_2020 = Edition(
     clauses={
         "supplier_kinds": "2020 p.2(2), p.4",
         "offers": "2020 p.2(1)",
+        "offers_by_kind": "2020: no restriction by kind (no individual assistants, p.2(2))",
+        "branches_may_apply": "2020 p.2(2), p.4(1)",
         "signs_public_offer": "2020 p.4",
         "state_data_items": "2020 p.4",
         "supplier_data_items": "2020 p.5",

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.editions.acts import ORDER_21, ORDER_60, ORDER_285, ORDER_298
 from portal.editions.base import (
+    ASKED_WITH_PROPERTY,
     SERVICE_OFFERS,
     AdmissionCondition,
     Amendment,
@@ -41,6 +42,8 @@ from portal.editions.base import (
     ComplaintKind,
     DeregistrationGround,
     Edition,
+    ItemDocument,
+    KindOffers,
     Majority,
     Offer,
     ReadmissionCondition,
@@ -91,6 +94,13 @@ EDITION_2022 = Edition(
         Offer.SANATORIUM,
         Offer.SPECIAL_SOCIAL_SERVICES,
     ),
+    # Item 2(4) names individual assistants as suppliers of their own kind, and item 6(3) says
+    # what arrives "for natural persons providing the services of an individual assistant":
+    # that is what such a supplier offers, and nothing else.
+    offers_by_kind=(
+        KindOffers(IA, frozenset({Offer.INDIVIDUAL_ASSISTANT}), "2022 p.2(4), p.6(3)"),
+    ),
+    branches_may_apply=False,
     signs_public_offer=True,
     state_data_items=(
         StateDataItem("legal_address", _("legal address"), ALL_KINDS, "2022 p.6(1)-(3)"),
@@ -185,6 +195,7 @@ EDITION_2022 = Edition(
             frozenset({LE, IE}),
             offers=SERVICE_OFFERS,
             optional=True,
+            documents=(ItemDocument("staffing_table", required=False),),
         ),
         SupplierDataItem(
             8,
@@ -205,6 +216,11 @@ EDITION_2022 = Edition(
             "2022 p.7(9)",
             frozenset({LE}),
             offers=frozenset({Offer.SPECIAL_SOCIAL_SERVICES}),
+            documents=(
+                ItemDocument("founding_documents"),
+                # "документ на право собственности (при наличии собственности)"
+                ItemDocument("title_deed", when=ASKED_WITH_PROPERTY),
+            ),
         ),
         SupplierDataItem(
             10,
@@ -217,6 +233,7 @@ EDITION_2022 = Edition(
             ALL_KINDS,
             offers=RESIDENTIAL,
             optional=True,
+            documents=(ItemDocument("equipment_purchase", required=False),),
         ),
         SupplierDataItem(
             11,
@@ -228,14 +245,24 @@ EDITION_2022 = Edition(
             "2022 p.7(11)",
             ALL_KINDS,
             offers=SERVICE_OFFERS,
+            # No qualifier: the diplomas, the certificates and the employment contracts are all
+            # asked.
+            documents=(
+                ItemDocument("diploma"),
+                ItemDocument("qualification_certificate"),
+                ItemDocument("employment_contract"),
+            ),
         ),
         SupplierDataItem(
             12,
             "medical_certificate",
             _("medical certificate form No. 075/u"),
             "2022 p.7(12)",
+            # "при оказании специальных социальных услуг физическими лицами": the natural persons
+            # among the suppliers (an individual assistant offers no special social services).
             frozenset({IE, IA}),
             offers=frozenset({Offer.SPECIAL_SOCIAL_SERVICES}),
+            documents=(ItemDocument("medical_certificate_075u"),),
         ),
         SupplierDataItem(
             13,
@@ -245,6 +272,7 @@ EDITION_2022 = Edition(
             ALL_KINDS,
             offers=RESIDENTIAL,
             optional=True,
+            documents=(ItemDocument("accessibility_photo", required=False),),
         ),
     ),
     requires_stock_quantity=False,
@@ -471,6 +499,8 @@ EDITION_2022 = Edition(
     clauses={
         "supplier_kinds": "2022 p.2(4), p.6",
         "offers": "2022 p.3",
+        "offers_by_kind": "2022 p.2(4), p.6(3)",
+        "branches_may_apply": "2022 p.2(4) (legal entities; their branches are not named)",
         "signs_public_offer": "2022 p.5",
         "state_data_items": "2022 p.6",
         "supplier_data_items": "2022 p.7",

@@ -43,6 +43,9 @@ def _flatten(items: list[dict], parent: dict | None) -> Iterator[dict[str, str |
             "kind": item.get("kind") or parent["kind"],
             "register": item.get("register") or parent["register"],
             "parent_code": parent["code"] if parent else None,
+            # Not inherited: each kind of goods says for itself (edition 2020, item 6(4), (5)).
+            "requires_conformity_certificate": bool(item.get("mandatory_certification")),
+            "is_medical_device": bool(item.get("medical_device")),
             **{field: item[field] for field in LOCALISED_NAME_FIELDS},
         }
         yield row
@@ -80,12 +83,15 @@ def add_classifier(item_model) -> list[str]:
     by_code = {}
     for row in classifier_items():
         parent = by_code[row["parent_code"]] if row["parent_code"] else None
+        # Migration 0003 runs with the model as it was then, before the certificate flags.
+        flags = {f: row[f] for f in CERTIFICATE_FLAG_FIELDS if _has_field(item_model, f)}
         item, was_created = item_model.objects.get_or_create(
             code=row["code"],
             defaults={
                 "kind": row["kind"],
                 "register": row["register"],
                 "parent": parent,
+                **flags,
                 **{f: row[f] for f in LOCALISED_NAME_FIELDS},
             },
         )
@@ -93,6 +99,26 @@ def add_classifier(item_model) -> list[str]:
         if was_created:
             created.append(row["code"])
     return created
+
+
+CERTIFICATE_FLAG_FIELDS = ("requires_conformity_certificate", "is_medical_device")
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def set_classifier_flags(item_model) -> list[str]:
+    """Set the certificate flags of the items of the data file as the file gives them
+    (edition 2020, item 6(4), (5)); return the codes changed. Items the file does not know are
+    left as the operators set them."""
+    changed = []
+    for row in classifier_items():
+        flags = {f: row[f] for f in CERTIFICATE_FLAG_FIELDS}
+        updated = item_model.objects.filter(code=row["code"]).exclude(**flags).update(**flags)
+        if updated:
+            changed.append(row["code"])
+    return changed
 
 
 def remove_classifier(item_model) -> int:

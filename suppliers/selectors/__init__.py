@@ -9,9 +9,10 @@ default ``id_<name>`` and, for repeated rows (formsets), ``id_<prefix>-<index>-<
 * offerings, addresses, specialists: ``id_offerings-0-price``, ``id_addresses-1-street``,
   ``id_specialists-0-diploma`` … (index = position in ``application.offerings.all()`` etc.);
 * data the state did not return: ``id_state-<item code>``; its proof: ``id_proof-<item code>``;
-* a section's documents: ``id_document-<doc type>``; a certificate for one kind of goods
-  (edition 2020): ``id_certificate-<classifier code>``;
-* conditions checked against state data (edition 2020, E20-2): ``id_condition-<code>``.
+* a section's documents: ``id_document-<doc type>``;
+* conditions of admission (edition 2020, E20-2), shown with their findings:
+  ``id_condition-<code>``; the certificates of one kind of goods: ``id_certificate-<code>``
+  (conformity) and ``id_registration-<code>`` (medical device).
 """
 
 from suppliers.selectors.acting import (
@@ -23,6 +24,11 @@ from suppliers.selectors.acting import (
     start_options,
 )
 from suppliers.selectors.completeness import Problem, completeness_problems
+from suppliers.selectors.findings import (
+    STATE_CHECKED_CONDITIONS,
+    Finding,
+    admission_findings,
+)
 from suppliers.selectors.offer import (
     CURRENT_OFFER_VERSION,
     OFFER_LANGUAGES,
@@ -36,12 +42,12 @@ from suppliers.selectors.offer import (
 from suppliers.selectors.sections import (
     ITEM_SECTIONS,
     PORTAL_CHECKED_CONDITIONS,
-    SECTION_DOCUMENTS,
     DocumentRequirement,
     application_edition,
     classifier_items_for,
     document_requirements,
     offer_of,
+    offers_not_allowed_message,
     section_is_required,
     sections_for,
 )
@@ -61,17 +67,19 @@ from suppliers.selectors.task_list import Task, TaskStatus, task_list
 __all__ = [
     "CURRENT_OFFER_VERSION",
     "DocumentRequirement",
+    "Finding",
     "ITEM_SECTIONS",
     "OFFER_LANGUAGES",
     "OFFER_VERSIONS",
     "PORTAL_CHECKED_CONDITIONS",
     "Problem",
-    "SECTION_DOCUMENTS",
+    "STATE_CHECKED_CONDITIONS",
     "StartOption",
     "StateDataRow",
     "StatusView",
     "Task",
     "TaskStatus",
+    "admission_findings",
     "application_edition",
     "application_status",
     "arrival_day",
@@ -90,6 +98,7 @@ __all__ = [
     "offer_acceptance",
     "offer_language",
     "offer_of",
+    "offers_not_allowed_message",
     "render_offer",
     "review_deadline",
     "section_is_required",

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egov_gateway.coverage import holder_of
-from egov_gateway.models import StateRecord
-from egov_gateway.selectors import current_state_data
 from portal.calendar import ALMATY
 from portal.editions.base import Offer, Text
-from portal.models import ClassifierItem
 from suppliers import validators
 from suppliers.models import (
     Application,
-    DocType,
     Section,
 )
-from suppliers.selectors.sections import document_requirements, offer_of, sections_for
+from suppliers.selectors.sections import (
+    document_requirements,
+    offer_of,
+    offers_not_allowed_message,
+    sections_for,
+)
 from suppliers.selectors.state_data import state_data_rows
 
 # --- completeness (SUP-6, E20-1..E20-3) ---
@@ -48,14 +47,27 @@ def completeness_problems(
 
     Checks the sections of ``sections_for`` (SUP-4), the data the state did not confirm and its
     proof (SUP-5), the consents of Annex 1 (SUP-7, SUP-10), and under edition 2020 the stock
-    quantity (E20-1), the conditions of item 6 from state data and documents (E20-2) and one
-    entry per kind of goods or service with its characteristics (E20-3).
+    quantity (E20-1), the prices (p.6(6)) and one entry per kind of goods or service with its
+    characteristics (E20-3). This is the only check that stops a submission (SUP-6): what the
+    state data and the documents suggest about the conditions of admission (debts, liquidation,
+    the procurement register, certificates, expired documents) are findings for the commission,
+    ``admission_findings``, never problems here.
     """
     on = on or timezone.localdate(timezone=ALMATY)
     problems: list[Problem] = []
     if not application.offers:
         problems.append(
             Problem(Section.OFFERS, "id_offers", _("Choose what you offer through the portal."))
+        )
+    kind = application.supplier.kind
+    allowed = application.edition.offers_for(supplier_kind=kind)
+    if any(offer not in allowed for offer in application.offers):
+        problems.append(
+            Problem(
+                Section.OFFERS,
+                "id_offers",
+                offers_not_allowed_message(edition=application.edition, supplier_kind=kind),
+            )
         )
     for section in sections_for(application):
         check = _SECTION_CHECKS.get(section)
@@ -141,9 +153,7 @@ def _check_offerings(application: Application, on: datetime.date) -> list[Proble
     items = edition.data_items_for(
         supplier_kind=application.supplier.kind, offers=application.offers
     )
-    asks_stock = edition.requires_stock_quantity and any(
-        item.code == "stock_quantity" for item in items
-    )
+    stock_offers = _stock_offers(application, items)
     covered = {offer_of(o.classifier_item) for o in offerings}
     for offer in application.offers:
         if offer not in covered:
@@ -198,11 +208,7 @@ def _check_offerings(application: Application, on: datetime.date) -> list[Proble
                     _("Enter the price of %(item)s in tenge.") % {"item": name},
                 )
             )
-        if (
-            asks_stock
-            and item.kind == ClassifierItem.Kind.GOODS
-            and offering.stock_quantity is None
-        ):
+        if offer_of(item) in stock_offers and offering.stock_quantity is None:
             problems.append(
                 Problem(
                     section,
@@ -211,6 +217,18 @@ def _check_offerings(application: Application, on: datetime.date) -> list[Proble
                 )
             )
     return problems
+
+
+def _stock_offers(application: Application, items) -> frozenset[str]:
+    """The offers whose goods give their quantity in stock: those of the edition's item (2020
+    p.5(2), with the goods of p.2(1): technical aids and sanatorium-resort treatment alike),
+    whatever kind the classifier gives them."""
+    if not application.edition.requires_stock_quantity:
+        return frozenset()
+    for item in items:
+        if item.code == "stock_quantity":
+            return item.offers or frozenset(application.offers)
+    return frozenset()
 
 
 def _check_addresses(application: Application, on: datetime.date) -> list[Problem]:
@@ -248,11 +266,20 @@ def _check_department(application: Application, on: datetime.date) -> list[Probl
         "department_kind": _("Enter the kind of the department."),
         "department_name": _("Enter the name of the department."),
     }
-    return [
+    problems = [
         Problem(section, f"id_{name}", message)
         for name, message in messages.items()
         if not getattr(application, name).strip()
     ]
+    if application.department_premises_owned is None:
+        problems.append(
+            Problem(
+                section,
+                "id_department_premises_owned",
+                _("Say whether the department's premises are the organisation's property."),
+            )
+        )
+    return problems
 
 
 def _check_specialists(application: Application, on: datetime.date) -> list[Problem]:
@@ -313,100 +340,13 @@ def _check_state_data(application: Application, on: datetime.date) -> list[Probl
                     % {"item": row.text, "source": row.source_label},
                 )
             )
-        elif not row.supplied_value.strip():
+        elif not row.supplied_value.strip() and not row.optional:
             problems.append(
                 Problem(
                     section,
                     row.field_id,
                     _("Enter “%(item)s”: the state systems did not confirm it.")
                     % {"item": row.text},
-                )
-            )
-    return problems
-
-
-def _condition_record(application: Application, code: str, current: dict) -> StateRecord | None:
-    holder = holder_of(code, supplier_kind=application.supplier.kind)
-    return current.get(holder) if holder else None
-
-
-def _check_conditions(application: Application, on: datetime.date) -> list[Problem]:
-    """2020 p.6(1)-(3) (E20-2) from the state data: no tax or social-contribution debts, not in
-    bankruptcy or liquidation, not in the register of unscrupulous participants of public
-    procurement. The certificates of p.6(4),(5) are documents (``document_requirements``); the
-    prices of p.6(6) are checked with the offerings."""
-    section = Section.CONDITIONS
-    edition = application.edition
-    current = current_state_data(identifier=application.supplier.identifier)
-    problems = []
-    for condition in edition.admission_conditions:
-        if condition.code not in (
-            "no_debts",
-            "not_bankrupt_or_liquidated",
-            "not_in_procurement_register",
-        ):
-            continue
-        field_id = f"id_condition-{condition.code}"
-        record = _condition_record(application, condition.code, current)
-        if record is None:
-            problems.append(
-                Problem(
-                    section,
-                    field_id,
-                    _(
-                        "Whether the condition “%(condition)s” is met has not been received from "
-                        "the state systems yet. Request the state data again."
-                    )
-                    % {"condition": condition.text},
-                )
-            )
-            continue
-        data = record.data if record.found else {}
-        if condition.code == "no_debts" and record.found:
-            tax = Decimal(str(data.get("tax_debt") or "0"))
-            social = Decimal(str(data.get("social_contribution_debt") or "0"))
-            if tax > 0 or social > 0:
-                problems.append(
-                    Problem(
-                        section,
-                        field_id,
-                        _(
-                            "The tax authority reports debts (taxes: %(tax)s tenge, social "
-                            "contributions: %(social)s tenge, as of %(as_of)s). Suppliers with "
-                            "debts cannot be registered (%(clause)s)."
-                        )
-                        % {
-                            "tax": tax,
-                            "social": social,
-                            "as_of": data.get("as_of") or "—",
-                            "clause": condition.clause,
-                        },
-                    )
-                )
-        elif condition.code == "not_bankrupt_or_liquidated":
-            ended = data.get("liquidated_on") or data.get("ended_on")
-            if not record.found or ended:
-                problems.append(
-                    Problem(
-                        section,
-                        field_id,
-                        _(
-                            "The state systems do not confirm that the supplier is active: it is "
-                            "not registered, or is in liquidation or bankruptcy (%(clause)s)."
-                        )
-                        % {"clause": condition.clause},
-                    )
-                )
-        elif condition.code == "not_in_procurement_register" and record.found:
-            problems.append(
-                Problem(
-                    section,
-                    field_id,
-                    _(
-                        "The supplier is in the register of unscrupulous participants of public "
-                        "procurement and cannot be registered (%(clause)s)."
-                    )
-                    % {"clause": condition.clause},
                 )
             )
     return problems
@@ -437,18 +377,14 @@ def _check_consents(application: Application, on: datetime.date) -> list[Problem
 
 
 def _document_problems(application: Application, on: datetime.date) -> list[Problem]:
-    """Required documents present, and no document expired (SUP-5; 2020 p.6(4),(5), p.7)."""
+    """Required documents present (SUP-4, SUP-5; 2022 p.7; 2020 p.7). A document that has
+    expired is a finding for the commission (``admission_findings``), not a missing one."""
     documents = list(application.documents.all())
     problems = []
-    certificate_types = {DocType.CONFORMITY_CERTIFICATE, DocType.MEDICAL_DEVICE_REGISTRATION}
     for requirement in document_requirements(application):
-        if requirement.doc_type == DocType.CONFORMITY_CERTIFICATE and requirement.item_code:
-            matching = [
-                d
-                for d in documents
-                if d.doc_type in certificate_types and d.item_code == requirement.item_code
-            ]
-        elif requirement.item_code:
+        if not requirement.required:
+            continue
+        if requirement.item_code:
             matching = [
                 d
                 for d in documents
@@ -456,25 +392,12 @@ def _document_problems(application: Application, on: datetime.date) -> list[Prob
             ]
         else:
             matching = [d for d in documents if d.doc_type == requirement.doc_type]
-        valid = [d for d in matching if d.expires_on is None or d.expires_on >= on]
-        if requirement.required and not matching:
+        if not matching:
             problems.append(
                 Problem(
                     requirement.section,
                     requirement.field_id,
                     _("Upload the document: %(document)s.") % {"document": requirement.title},
-                )
-            )
-        elif matching and not valid:
-            problems.append(
-                Problem(
-                    requirement.section,
-                    requirement.field_id,
-                    _("The document “%(document)s” expired on %(date)s: upload a valid one.")
-                    % {
-                        "document": requirement.title,
-                        "date": f"{max(d.expires_on for d in matching):%d.%m.%Y}",
-                    },
                 )
             )
     return problems
@@ -488,6 +411,5 @@ _SECTION_CHECKS = {
     Section.DEPARTMENT: _check_department,
     Section.SPECIALISTS: _check_specialists,
     Section.STATE_DATA: _check_state_data,
-    Section.CONDITIONS: _check_conditions,
     Section.CONSENTS: _check_consents,
 }

@@ -6,10 +6,11 @@ import dataclasses
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.editions import Edition
-from portal.editions.base import Offer, Text
+from portal.editions.base import ASKED_WITH_PROPERTY, Offer, SupplierKind, Text
 from portal.models import ClassifierItem
 from suppliers.models import (
     Application,
@@ -34,6 +35,18 @@ _OFFER_BY_CLASSIFIER_REGISTER = {
 def offer_of(item: ClassifierItem) -> str | None:
     """The offer (``Offer``) a classifier item belongs to, by its register."""
     return _OFFER_BY_CLASSIFIER_REGISTER.get(item.register)
+
+
+def offers_not_allowed_message(*, edition: Edition, supplier_kind: str) -> str:
+    """Why offers outside ``Edition.offers_for`` are refused (SUP-1), naming what is allowed."""
+    allowed = edition.offers_for(supplier_kind=supplier_kind)
+    message = _(
+        "Under the rules in force a supplier of the kind “%(kind)s” may offer only: %(offers)s."
+    )
+    return message % {
+        "kind": SupplierKind(supplier_kind).label,
+        "offers": "; ".join(str(Offer(o).label) for o in allowed),
+    }
 
 
 def classifier_items_for(*, offers: Iterable[str]) -> QuerySet[ClassifierItem]:
@@ -68,22 +81,9 @@ ITEM_SECTIONS: dict[str, str] = {
     "accessibility": Section.ACCESSIBILITY,
 }
 
-# Documents each section asks for: (type, required). 2022 p.7(7), (9), (10), (11), (12), (13).
-SECTION_DOCUMENTS: dict[str, tuple[tuple[str, bool], ...]] = {
-    Section.STAFF: ((DocType.STAFFING_TABLE, False),),
-    Section.DEPARTMENT: ((DocType.FOUNDING_DOCUMENTS, True), (DocType.TITLE_DEED, False)),
-    Section.MATERIAL_RESOURCES: ((DocType.EQUIPMENT_PURCHASE, False),),
-    Section.SPECIALISTS: (
-        (DocType.DIPLOMA, True),
-        (DocType.QUALIFICATION_CERTIFICATE, False),
-        (DocType.EMPLOYMENT_CONTRACT, False),
-    ),
-    Section.MEDICAL_CERTIFICATE: ((DocType.MEDICAL_CERTIFICATE_075U, True),),
-    Section.ACCESSIBILITY: ((DocType.ACCESSIBILITY_PHOTO, False),),
-}
-
-# Admission conditions the portal checks itself against state data and documents (2020 p.6,
-# E20-2). Conditions of other editions (2022 p.4: art. 32-2 of the Law) are for the commission.
+# Admission conditions the portal shows with what the state data and the documents suggest
+# (2020 p.6, E20-2): findings for the commission, never refusals (SUP-6). Conditions of other
+# editions (2022 p.4: art. 32-2 of the Law) are for the commission alone.
 PORTAL_CHECKED_CONDITIONS = frozenset(
     {
         "no_debts",
@@ -141,20 +141,37 @@ class DocumentRequirement:
 
 
 def document_requirements(application: Application) -> list[DocumentRequirement]:
-    """Every document the application asks for (SUP-5; 2020 p.6(4),(5), p.7)."""
+    """Every document the application asks for (SUP-4, SUP-5; 2020 p.6(4),(5), p.7).
+
+    The documents of each item the edition asks of this supplier (``SupplierDataItem.documents``)
+    are required as the item's qualifiers say: not for an item "if any" (при наличии), and the
+    title deed of 2022 p.7(9) only when the department's premises are the organisation's property
+    and the state systems do not already show that ownership (SUP-5). Data the state did not
+    confirm is proved by a document; under edition 2020, each kind of goods whose classifier item
+    asks a certificate of conformity or a registration certificate asks it — its absence is a
+    finding for the commission (``admission_findings``), not a missing item.
+    """
     requirements: list[DocumentRequirement] = []
-    sections = sections_for(application)
-    for section in sections:
-        section_required = section_is_required(application, section)
-        for doc_type, required in SECTION_DOCUMENTS.get(section, ()):
+    kind, offers = application.supplier.kind, application.offers
+    seen: set[str] = set()
+    for item in application.edition.data_items_for(supplier_kind=kind, offers=offers):
+        for document in item.documents:
+            if document.doc_type in seen:
+                continue
+            required = document.required and not item.optional
+            if document.when == ASKED_WITH_PROPERTY:
+                if application.department_premises_owned is not True:
+                    continue
+                required = required and not _state_shows_ownership(application)
+            seen.add(document.doc_type)
             requirements.append(
                 DocumentRequirement(
-                    section=section,
-                    doc_type=doc_type,
+                    section=ITEM_SECTIONS[item.code],
+                    doc_type=document.doc_type,
                     item_code="",
-                    title=DocType(doc_type).label,
-                    required=required and section_required,
-                    field_id=f"id_document-{doc_type}",
+                    title=DocType(document.doc_type).label,
+                    required=required,
+                    field_id=f"id_document-{document.doc_type}",
                 )
             )
     for row in state_data_rows(application):
@@ -165,32 +182,62 @@ def document_requirements(application: Application) -> list[DocumentRequirement]
                     doc_type=DocType.PROOF_OF_DATA,
                     item_code=row.code,
                     title=row.text,
-                    required=True,
+                    # Data "if any" that the supplier leaves empty needs no proof.
+                    required=not (row.optional and not row.supplied_value.strip()),
                     field_id=f"id_proof-{row.code}",
                 )
             )
-    if _checks(application, "conformity_certificate", "medical_device_registration"):
-        for offering in application.offerings.select_related("classifier_item"):
-            item = offering.classifier_item
-            if item.kind != ClassifierItem.Kind.GOODS:
+    requirements.extend(_certificate_requirements(application))
+    return requirements
+
+
+# The certificates of 2020 p.6(4), (5): the condition, the classifier flag that asks for it, the
+# type of the document and the prefix of its upload field.
+_CERTIFICATES = (
+    ("conformity_certificate", "requires_conformity_certificate", DocType.CONFORMITY_CERTIFICATE),
+    ("medical_device_registration", "is_medical_device", DocType.MEDICAL_DEVICE_REGISTRATION),
+)
+
+
+def _certificate_requirements(application: Application) -> list[DocumentRequirement]:
+    conditions = {c.code for c in application.edition.admission_conditions}
+    wanted = [c for c in _CERTIFICATES if c[0] in conditions]
+    if not wanted:
+        return []
+    from suppliers.selectors.findings import certificate_field_id
+
+    requirements = []
+    for offering in application.offerings.select_related("classifier_item"):
+        item = offering.classifier_item
+        for _condition, flag, doc_type in wanted:
+            if not getattr(item, flag):
                 continue
             requirements.append(
                 DocumentRequirement(
                     section=Section.CONDITIONS,
-                    doc_type=DocType.CONFORMITY_CERTIFICATE,
+                    doc_type=doc_type,
                     item_code=item.code,
-                    title=_(
-                        "Certificate of conformity or registration certificate of a medical "
-                        "device: %(item)s"
-                    )
-                    % {"item": f"{item.code} {item.name}"},
-                    required=True,
-                    field_id=f"id_certificate-{item.code}",
+                    title=_("%(document)s: %(item)s")
+                    % {
+                        "document": capfirst(DocType(doc_type).label),
+                        "item": f"{item.code} {item.name}",
+                    },
+                    required=False,
+                    field_id=certificate_field_id(doc_type, item.code),
                 )
             )
     return requirements
 
 
-def _checks(application: Application, *codes: str) -> bool:
-    conditions = {c.code for c in application.edition.admission_conditions}
-    return any(code in conditions for code in codes)
+def _state_shows_ownership(application: Application) -> bool:
+    """Whether the real-estate register shows property owned by the supplier (2022 p.6(1))."""
+    from egov_gateway.coverage import holder_of
+    from egov_gateway.selectors import current_state_data
+
+    holder = holder_of("real_estate_rights", supplier_kind=application.supplier.kind)
+    record = current_state_data(identifier=application.supplier.identifier).get(holder or "")
+    if record is None or not record.found:
+        return False
+    return any(
+        (right or {}).get("kind") == "ownership" for right in record.data.get("rights") or []
+    )

@@ -38,6 +38,7 @@ class StateDataRow:
     answered: bool  # the source has answered (found or not)
     supplied_value: str  # what the supplier entered instead, when not confirmed
     has_proof: bool
+    optional: bool = False  # "if any" (бар болса, 2020 p.4): not asked when the state lacks it
 
     @property
     def needs_proof(self) -> bool:
@@ -80,6 +81,7 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
                 answered=record is not None,
                 supplied_value=supplied.get(item.code, ""),
                 has_proof=item.code in proofs,
+                optional=item.optional,
             )
         )
     return rows

@@ -69,10 +69,13 @@ def _is_text(application: Application, name: str) -> bool:
 
 
 def _save_offers(application: Application, data: dict, user: User):
-    """What the supplier offers (2022 p.3; SUP-1): offers of the application's edition."""
+    """What the supplier offers (2022 p.3; SUP-1): offers of the application's edition that its
+    kind of supplier may make (2022 p.2(4), p.6(3): an individual assistant offers the
+    individual-assistant service only)."""
     offers = [str(o) for o in data.get("offers") or []]
-    allowed = set(application.edition.offers)
-    unknown = [o for o in offers if o not in allowed]
+    edition = application.edition
+    kind = application.supplier.kind
+    unknown = [o for o in offers if o not in edition.offers]
     if unknown:
         raise ValidationError(
             {
@@ -80,6 +83,11 @@ def _save_offers(application: Application, data: dict, user: User):
                     _("Choose only what the rules in force allow to offer through the portal.")
                 ]
             }
+        )
+    allowed = set(edition.offers_for(supplier_kind=kind))
+    if any(o not in allowed for o in offers):
+        raise ValidationError(
+            {"offers": [selectors.offers_not_allowed_message(edition=edition, supplier_kind=kind)]}
         )
     before = {"offers": list(application.offers)}
     application.offers = [o for o in Offer.values if o in offers]
@@ -132,7 +140,16 @@ def _save_staff(application: Application, data: dict, user: User):
 
 
 def _save_department(application: Application, data: dict, user: User):
-    return _set_fields(application, data, ("department_type", "department_kind", "department_name"))
+    """2022 p.7(9): the department, and whether its premises are the organisation's property
+    (``True``/``False``, or ``"yes"``/``"no"``; None: not answered)."""
+    if isinstance(data.get("department_premises_owned"), str):
+        answer = data["department_premises_owned"].strip().lower()
+        data["department_premises_owned"] = {"yes": True, "no": False}.get(answer)
+    return _set_fields(
+        application,
+        data,
+        ("department_type", "department_kind", "department_name", "department_premises_owned"),
+    )
 
 
 def _save_material_resources(application: Application, data: dict, user: User):

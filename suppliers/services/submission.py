@@ -147,6 +147,11 @@ def submit_application(
                 "review_due": locked.review_due,
                 "edition": edition.code,
                 "consent_publication": locked.consent_publication,
+                # What the supplier was shown before signing (SUP-6): for the commission.
+                "findings": [
+                    {"code": f.code, "source": f.source, "message": str(f.message)}
+                    for f in selectors.admission_findings(application=locked)
+                ],
             },
             basis=f"{edition.form('application').clause}; "
             f"{edition.clause_for('review_deadline_working_days')}",

@@ -113,9 +113,8 @@ def upload_prefix(requirement) -> str:
 
 
 def _doc_types_for(requirement) -> list[str]:
-    """The types a requirement accepts: a certificate for goods may be either certificate."""
-    if requirement.doc_type == DocType.CONFORMITY_CERTIFICATE and requirement.item_code:
-        return [DocType.CONFORMITY_CERTIFICATE, DocType.MEDICAL_DEVICE_REGISTRATION]
+    """The types a requirement accepts: its own (each certificate of 2020 p.6(4), (5) is asked
+    by the classifier flag of its kind of goods)."""
     return [requirement.doc_type]
 
 

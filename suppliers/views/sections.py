@@ -129,6 +129,7 @@ class SectionPage:
             self.form = forms.OffersForm(
                 self.data,
                 edition=application.edition,
+                supplier_kind=application.supplier.kind,
                 initial={"offers": list(application.offers)},
             )
         elif section in ROW_SECTIONS:
@@ -315,9 +316,7 @@ class SectionPage:
             "add_row_label": ADD_ROW_LABELS.get(self.section, ""),
             "state_rows": state_rows,
             "state_form": self.state_form,
-            "conditions": _conditions(application, problems)
-            if self.section == Section.CONDITIONS
-            else [],
+            "conditions": _conditions(application) if self.section == Section.CONDITIONS else [],
             "problems": problems,
             "uploads": [u for u in uploads if u not in [r["proof"] for r in state_rows]],
             "error_links": self.error_links() + upload_links,
@@ -331,23 +330,20 @@ class SectionPage:
         )
 
 
-def _conditions(application: Application, problems: list) -> list[dict]:
-    """The admission conditions the portal checks from state data (2020 p.6, E20-2)."""
-    by_field = {}
-    for problem in problems:
-        by_field.setdefault(problem.field_id, []).append(problem)
+def _conditions(application: Application) -> list[dict]:
+    """The conditions of admission with what the state data and the documents suggest about
+    each (2020 p.6; SUP-6, E20-2): findings for the commission, never refusals."""
+    findings = selectors.admission_findings(application=application)
     conditions = []
     for condition in application.edition.admission_conditions:
         if condition.code not in selectors.PORTAL_CHECKED_CONDITIONS:
             continue
-        field_id = f"id_condition-{condition.code}"
         conditions.append(
             {
                 "condition": condition,
-                "field_id": field_id,
-                "problems": by_field.get(field_id, []),
-                "checked_from_state": condition.code
-                in ("no_debts", "not_bankrupt_or_liquidated", "not_in_procurement_register"),
+                "field_id": f"id_condition-{condition.code}",
+                "findings": [f for f in findings if f.code == condition.code],
+                "checked_from_state": condition.code in selectors.STATE_CHECKED_CONDITIONS,
             }
         )
     return conditions

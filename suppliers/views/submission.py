@@ -20,7 +20,6 @@ from suppliers import forms, selectors, services
 from suppliers.models import (
     AnnexDocument,
     Application,
-    DocType,
     Section,
 )
 from suppliers.views.common import (
@@ -70,6 +69,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             "supplier": application.supplier,
             "cards": _answer_cards(application),
             "problem_count": len(problems),
+            "findings": selectors.admission_findings(application=application),
         },
     )
 
@@ -89,10 +89,14 @@ def _answer_cards(application: Application) -> list[dict]:
     requirements = selectors.document_requirements(application)
     for card in cards:
         types = {r.doc_type for r in requirements if r.section == card["section"]}
-        if card["section"] == Section.CONDITIONS:
-            types |= {DocType.MEDICAL_DEVICE_REGISTRATION}
         card["documents"] = [d for d in documents if d.doc_type in types]
     return cards
+
+
+def _answer(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return _text(value)
 
 
 def _text(value) -> str:
@@ -116,7 +120,7 @@ def _answers_of(application: Application, section_: str) -> list[tuple[str, str]
     if section_ in SECTION_FORMS and section_ != Section.CONSENTS:
         form_fields = SECTION_FORMS[section_].base_fields
         return [
-            (capfirst(str(form_fields[name].label)), _text(getattr(application, name)))
+            (capfirst(str(form_fields[name].label)), _answer(getattr(application, name)))
             for name in SECTION_FORMS[section_]._meta.fields
         ]
     if section_ == Section.CONSENTS:
@@ -269,5 +273,6 @@ def sign(request: HttpRequest) -> HttpResponse:
             "signing": signing,
             "form": form,
             "may_sign": may_sign,
+            "findings": selectors.admission_findings(application=application),
         },
     )

@@ -295,6 +295,13 @@ def test_an_individual_assistant_goes_from_eds_sign_in_to_submitted_and_withdraw
     page.locator("button[name='action'][value='upload']").first.click()
     expect(page.locator("main a[href^='/cabinet/documents/']")).to_have_text("diploma-2008.pdf")
     assert_accessible(page)
+    # 2022 p.7(11) has no qualifier: the certificate and the employment contract are asked too.
+    for name in ("qualification_certificate", "employment_contract"):
+        document = tmp_path / f"{name}.pdf"
+        document.write_bytes(pdf_bytes())
+        page.set_input_files(f"#id_document-{name}", str(document))
+    page.locator("button[name='action'][value='upload']").first.click()
+    expect(page.locator("main a[href^='/cabinet/documents/']")).to_have_count(3)
     click_save_and_continue(page)
     expect(page).to_have_url(re.compile(r"/section/consents/$"))
     give_consents(page)

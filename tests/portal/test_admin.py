@@ -86,6 +86,29 @@ def test_classifier_list_filters_by_kind_and_group_and_searches_by_code(operator
     assert [item.code for item in page.context["cl"].result_list] == ["G02.01"]
 
 
+@pytest.mark.req("E20-2")
+def test_operators_maintain_which_goods_ask_which_certificate(operator_client):
+    url = reverse("admin:portal_classifieritem_changelist")
+    page = operator_client.get(url, {"is_medical_device__exact": "1"})
+    shown = {item.code for item in page.context["cl"].result_list}
+    assert "G02.01" in shown and "G02.03" not in shown
+    page = operator_client.get(url, {"requires_conformity_certificate__exact": "1"})
+    assert "G02.03" in {item.code for item in page.context["cl"].result_list}
+    cane = ClassifierItem.objects.get(code="G03.01")
+    data = {
+        **{f: getattr(cane, f) for f in ("code", "kind", "register", "name_kk", "name_ru")},
+        "name_en": cane.name_en,
+        "parent": cane.parent_id,
+        "is_active": True,
+        "requires_conformity_certificate": True,
+    }
+    form = ClassifierItemForm(data, instance=cane)
+    assert form.is_valid(), form.errors
+    form.save()
+    cane.refresh_from_db()
+    assert cane.requires_conformity_certificate and not cane.is_medical_device
+
+
 @pytest.mark.req("ID-3")
 def test_operator_adds_an_operator_who_then_signs_in_with_the_password(operator_client):
     iin = iin_from_sequence(900_001)

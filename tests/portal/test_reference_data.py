@@ -129,6 +129,13 @@ def test_every_classifier_item_maps_to_a_register_of_item_17():
 
 
 def test_data_migrations_reverse_exactly_what_they_added_and_apply_again():
+    from django.db import connection
+
+    # The rows made here would otherwise leave deferred foreign-key checks pending, and
+    # PostgreSQL refuses to alter a table with pending trigger events (migration 0004 adds and
+    # removes columns of the classifier).
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     operator_region = Region.objects.create(
         kato="999999999", kind=Region.Kind.OBLAST, name_kk="Сынақ", name_ru="Тест", name_en="Test"
     )
@@ -160,3 +167,18 @@ def test_data_migrations_reverse_exactly_what_they_added_and_apply_again():
             row["register"],
             row["name_kk"],
         )
+
+
+@pytest.mark.req("E20-2")
+def test_the_classifier_says_which_goods_ask_which_certificate():
+    """Edition 2020 p.6(4), (5): the migration sets the flags of the data file; the groups and
+    services carry neither, and no kind of goods asks both."""
+    for row in reference_data.classifier_items():
+        item = ClassifierItem.objects.get(code=row["code"])
+        assert item.requires_conformity_certificate == row["requires_conformity_certificate"]
+        assert item.is_medical_device == row["is_medical_device"]
+        if item.kind == ClassifierItem.Kind.SERVICES or item.children.exists():
+            assert not (item.requires_conformity_certificate or item.is_medical_device)
+        assert not (item.requires_conformity_certificate and item.is_medical_device)
+    assert ClassifierItem.objects.get(code="G02.01").is_medical_device  # hearing aids
+    assert ClassifierItem.objects.get(code="G02.03").requires_conformity_certificate

@@ -274,6 +274,7 @@ def complete_application(
         "department_type": "residential",
         "department_kind": "for adults",
         "department_name": "Department No. 1",
+        "department_premises_owned": False,
         "places_count": 20,
     }
     if application is None:
@@ -292,7 +293,10 @@ def complete_application(
             characteristics="Modular, titanium, adjustable",
             price=Decimal("450000.00"),
             unit="piece",
-            stock_quantity=5 if item.kind == ClassifierItem.Kind.GOODS else None,
+            # Sanatorium-resort treatment counts among the goods of edition 2020 (p.2(1), p.5(2)).
+            stock_quantity=5
+            if item.kind == ClassifierItem.Kind.GOODS or offer == Offer.SANATORIUM
+            else None,
         )
     ServiceAddress.objects.create(
         application=application,
@@ -309,8 +313,11 @@ def complete_application(
         qualification="Sign language",
         experience_years=5,
     )
+    certificates = {DocType.CONFORMITY_CERTIFICATE, DocType.MEDICAL_DEVICE_REGISTRATION}
     for requirement in document_requirements(application):
-        if requirement.required:
+        # The certificates of edition 2020 are not needed to submit, but a complete supplier
+        # has them (no finding, E20-2).
+        if requirement.required or requirement.doc_type in certificates:
             add_document(
                 application,
                 requirement.doc_type,

@@ -14,6 +14,7 @@ from portal.models import ClassifierItem
 from suppliers.models import DocType, Offering, Section
 from suppliers.selectors import (
     ITEM_SECTIONS,
+    admission_findings,
     completeness_problems,
     document_requirements,
     sections_for,
@@ -51,7 +52,7 @@ def field_ids(application) -> set[str]:
         (LE, (Offer.SPECIAL_SOCIAL_SERVICES, Offer.SANATORIUM), "2022"),
         (IE, (Offer.TECHNICAL_AIDS, Offer.SIGN_LANGUAGE), "2022"),
         (IA, (Offer.INDIVIDUAL_ASSISTANT,), "2022"),
-        (IA, (Offer.SPECIAL_SOCIAL_SERVICES,), "2022"),
+        (IE, (Offer.SPECIAL_SOCIAL_SERVICES,), "2022"),
         (LE, (Offer.TECHNICAL_AIDS, Offer.SANATORIUM), "2020"),
         (IE, (Offer.TECHNICAL_AIDS,), "2020"),
     ],
@@ -77,7 +78,8 @@ def test_every_item_of_every_edition_has_a_section():
     [
         (LE, [Offer.TECHNICAL_AIDS]),
         (LE, [Offer.SPECIAL_SOCIAL_SERVICES]),
-        (IA, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IE, [Offer.SPECIAL_SOCIAL_SERVICES]),
+        (IA, [Offer.INDIVIDUAL_ASSISTANT]),
         (IE, [Offer.SIGN_LANGUAGE]),
     ],
 )
@@ -99,7 +101,7 @@ def test_goods_ask_no_specialists_while_special_social_services_ask_department_o
     assert Section.DEPARTMENT in organisation
     assert Section.MEDICAL_CERTIFICATE not in organisation
     person = sections_for(
-        ApplicationFactory(supplier__kind=IA, offers=[Offer.SPECIAL_SOCIAL_SERVICES])
+        ApplicationFactory(supplier__kind=IE, offers=[Offer.SPECIAL_SOCIAL_SERVICES])
     )
     assert Section.MEDICAL_CERTIFICATE in person and Section.DEPARTMENT not in person
 
@@ -117,6 +119,111 @@ def test_task_list_marks_sections_by_their_state():
     assert tasks[Section.OFFERINGS].problems
     assert tasks[Section.STAFF].required is False  # "if any" (2022 p.7(7))
     assert tasks[Section.DEPARTMENT].required is True
+
+
+# --- the qualifiers of 2022 p.7 decide what is required (SUP-4) ---
+
+
+def documents_asked(application) -> dict[str, bool]:
+    return {r.doc_type: r.required for r in document_requirements(application) if not r.item_code}
+
+
+@pytest.mark.req("SUP-4")
+def test_diplomas_certificates_and_employment_contracts_are_all_required():
+    """2022 p.7(11) has no qualifier: each of the three kinds of proof is asked."""
+    application = complete_application(kind=IA, offers=(Offer.INDIVIDUAL_ASSISTANT,))
+    asked = documents_asked(application)
+    for doc_type in (
+        DocType.DIPLOMA,
+        DocType.QUALIFICATION_CERTIFICATE,
+        DocType.EMPLOYMENT_CONTRACT,
+    ):
+        assert asked[doc_type] is True, doc_type
+    application.documents.filter(
+        doc_type__in=[DocType.QUALIFICATION_CERTIFICATE, DocType.EMPLOYMENT_CONTRACT]
+    ).delete()
+    ids = field_ids(application)
+    assert {"id_document-qualification_certificate", "id_document-employment_contract"} <= ids
+    assert "id_document-diploma" not in ids
+
+
+@pytest.mark.req("SUP-4")
+def test_the_title_deed_is_asked_only_when_the_department_premises_are_owned():
+    """2022 p.7(9): "документ на право собственности (при наличии собственности)"."""
+    application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    identifier = application.supplier.identifier
+    state_record(identifier, "real_estate", data={"rights": [{"kind": "lease"}]})
+    assert DocType.TITLE_DEED not in documents_asked(application)  # leased
+    application.department_premises_owned = None
+    application.save()
+    assert "id_department_premises_owned" in field_ids(application)
+    assert DocType.TITLE_DEED not in documents_asked(application)
+    application.department_premises_owned = True
+    application.save()
+    assert documents_asked(application)[DocType.TITLE_DEED] is True
+    assert "id_document-title_deed" in field_ids(application)
+    # Ownership the real-estate register shows needs no document (SUP-5).
+    state_record(identifier, "real_estate", data={"rights": [{"kind": "ownership"}]})
+    assert documents_asked(application)[DocType.TITLE_DEED] is False
+    assert completeness_problems(application) == []
+    # The founding documents of the same item have no qualifier.
+    assert documents_asked(application)[DocType.FOUNDING_DOCUMENTS] is True
+
+
+@pytest.mark.req("SUP-4")
+def test_the_medical_certificate_is_asked_of_natural_persons_providing_special_social_services():
+    """2022 p.7(12): "при оказании специальных социальных услуг физическими лицами"."""
+    person = complete_application(kind=IE, offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    assert documents_asked(person)[DocType.MEDICAL_CERTIFICATE_075U] is True
+    person.documents.filter(doc_type=DocType.MEDICAL_CERTIFICATE_075U).delete()
+    assert "id_document-medical_certificate_075u" in field_ids(person)
+    organisation = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    assert DocType.MEDICAL_CERTIFICATE_075U not in documents_asked(organisation)
+    other = complete_application(kind=IE, offers=(Offer.SIGN_LANGUAGE,))
+    assert DocType.MEDICAL_CERTIFICATE_075U not in documents_asked(other)
+
+
+@pytest.mark.req("SUP-4")
+@pytest.mark.parametrize(
+    ("offers", "asked"),
+    [
+        ((Offer.SPECIAL_SOCIAL_SERVICES,), True),
+        ((Offer.SANATORIUM,), True),
+        ((Offer.TECHNICAL_AIDS,), False),
+        ((Offer.SIGN_LANGUAGE,), False),
+    ],
+)
+def test_accessibility_photos_are_asked_only_for_residential_services_and_only_if_any(
+    offers, asked
+):
+    """2022 p.7(13): photos "при оказании специальных социальных услуг и санаторно-курортного
+    лечения" and "(при наличии)": offered, never demanded."""
+    application = complete_application(offers=offers)
+    documents = documents_asked(application)
+    assert (DocType.ACCESSIBILITY_PHOTO in documents) is asked
+    assert (Section.ACCESSIBILITY in sections_for(application)) is asked
+    if asked:
+        assert documents[DocType.ACCESSIBILITY_PHOTO] is False
+        assert "id_document-accessibility_photo" not in field_ids(application)
+
+
+# --- what a kind of supplier may offer (SUP-1) ---
+
+
+@pytest.mark.req("SUP-1")
+def test_an_individual_assistant_offers_only_the_individual_assistant_service():
+    assert EDITION_2022.offers_for(supplier_kind=IA) == (Offer.INDIVIDUAL_ASSISTANT,)
+    assert EDITION_2022.offers_for(supplier_kind=LE) == EDITION_2022.offers
+    assert EDITION_2022.offers_for(supplier_kind=IE) == EDITION_2022.offers
+    assert EDITION_2022.clause_for("offers_by_kind") == "2022 p.2(4), p.6(3)"
+    # A draft that holds another offer (made before the rule, or around the forms) cannot be
+    # submitted: the check names the rule.
+    application = complete_application(kind=IA, offers=(Offer.INDIVIDUAL_ASSISTANT,))
+    application.offers = [Offer.INDIVIDUAL_ASSISTANT, Offer.SPECIAL_SOCIAL_SERVICES]
+    application.save()
+    problems = [p for p in completeness_problems(application) if p.field_id == "id_offers"]
+    assert len(problems) == 1
+    assert "individual assistant" in str(problems[0].message)
 
 
 # --- every problem names its field (SUP-6) ---
@@ -196,15 +303,19 @@ def test_a_kind_outside_the_offers_chosen_is_a_problem():
 
 
 @pytest.mark.req("SUP-6")
-def test_an_expired_document_is_a_problem():
+def test_an_expired_document_is_a_finding_not_a_missing_item():
+    """Changed: an expired document used to block the submission; it is now a finding for the
+    commission, with the document and its date as evidence (SUP-6)."""
     application = complete_application(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
     application.documents.filter(doc_type=DocType.DIPLOMA).update(
         expires_on=datetime.date(2020, 1, 1)
     )
-    problems = [
-        p for p in completeness_problems(application) if p.field_id == "id_document-diploma"
-    ]
-    assert problems and "expired" in str(problems[0].message)
+    assert completeness_problems(application) == []
+    (finding,) = admission_findings(application=application)
+    assert finding.code == "document_expired"
+    assert "expired on 01.01.2020" in str(finding.message)
+    assert (finding.source, finding.observed_on) == ("documents", datetime.date(2020, 1, 1))
+    assert finding.field_id == "id_document-diploma"
 
 
 # --- state data and proof (SUP-3, SUP-5) ---
@@ -282,22 +393,35 @@ def test_edition_2020_requires_the_stock_quantity_of_goods_and_2022_does_not():
     assert completeness_problems(new) == []
 
 
-@pytest.mark.req("E20-2")
-def test_edition_2020_refuses_a_supplier_with_debts_reported_by_the_tax_authority():
+def findings_by_code(application) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for finding in admission_findings(application=application):
+        found.setdefault(finding.code, []).append(finding)
+    return found
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_shows_debts_reported_by_the_tax_authority_as_a_finding():
+    """Changed: debts used to be a problem that blocked the submission (2020 p.6(1)); the
+    commission weighs them (2020 p.13), the portal shows them with their evidence."""
     application = complete_application(edition_code="2020")
-    state_record(
+    record = state_record(
         application.supplier.identifier,
         "tax_debts",
         data={"tax_debt": "15000.00", "social_contribution_debt": "0", "as_of": "2021-06-01"},
     )
-    problems = [
-        p for p in completeness_problems(application) if p.field_id == "id_condition-no_debts"
-    ]
-    assert len(problems) == 1 and "15000.00" in str(problems[0].message)
+    assert completeness_problems(application) == []
+    (finding,) = findings_by_code(application)["no_debts"]
+    assert "15000.00" in str(finding.message)
+    assert finding.clause == "2020 p.6(1)"
+    assert (finding.source, finding.observed_on) == ("tax_debts", record.fetched_at)
+    assert finding.evidence["tax_debt"] == "15000.00"
+    assert finding.field_id == "id_condition-no_debts"
 
 
-@pytest.mark.req("E20-2")
-def test_edition_2020_refuses_liquidation_and_the_procurement_register():
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_shows_liquidation_and_the_procurement_register_as_findings():
+    """Changed: both used to block the submission; they are findings for the commission."""
     application = complete_application(edition_code="2020")
     identifier = application.supplier.identifier
     from tests.suppliers.factories import CONFIRMING_ANSWERS
@@ -305,22 +429,76 @@ def test_edition_2020_refuses_liquidation_and_the_procurement_register():
     liquidated = CONFIRMING_ANSWERS["gbd_ul"](identifier) | {"liquidated_on": "2021-01-10"}
     state_record(identifier, "gbd_ul", data=liquidated)
     state_record(identifier, "rnu", data={"entries": [{"pid": 1}]})
-    ids = field_ids(application)
-    assert {
-        "id_condition-not_bankrupt_or_liquidated",
-        "id_condition-not_in_procurement_register",
-    } <= ids
-
-
-@pytest.mark.req("E20-2")
-def test_edition_2020_asks_a_certificate_for_each_kind_of_goods():
-    application = complete_application(edition_code="2020")
-    code = goods_item().code
-    application.documents.filter(item_code=code).delete()
-    assert f"id_certificate-{code}" in field_ids(application)
-    # A medical device's registration certificate serves as well (2020 p.6(5)).
-    add_document(application, DocType.MEDICAL_DEVICE_REGISTRATION, item_code=code)
     assert completeness_problems(application) == []
+    found = findings_by_code(application)
+    assert "10.01.2021" in str(found["not_bankrupt_or_liquidated"][0].message)
+    assert found["not_bankrupt_or_liquidated"][0].source == "gbd_ul"
+    assert found["not_in_procurement_register"][0].evidence == {"entries": [{"pid": 1}]}
+    # Nothing is found where the state systems report nothing.
+    assert findings_by_code(complete_application(edition_code="2020")) == {}
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_an_entrepreneur_without_a_registry_record_is_not_blocked_under_edition_2020():
+    """2020 p.4(2): the registration as an entrepreneur arrives "if any" (бар болса)."""
+    application = complete_application(kind=IE, edition_code="2020")
+    state_record(application.supplier.identifier, "entrepreneurs", found=False)
+    assert completeness_problems(application) == []
+    assert findings_by_code(application) == {}
+    # Under edition 2022 the registration is not "if any": the supplier enters and proves it.
+    newer = complete_application(kind=IE, edition_code="2022")
+    state_record(newer.supplier.identifier, "entrepreneurs", found=False)
+    assert "id_state-entrepreneur_registration" in field_ids(newer)
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_edition_2020_asks_certificates_by_the_classifier_flags_and_their_absence_is_a_finding():
+    """Changed: a certificate used to be demanded of every kind of goods, and its absence
+    blocked the submission. The classifier says which goods ask a certificate of conformity
+    (mandatory certification, 2020 p.6(4)) and which a registration certificate (medical devices,
+    p.6(5)); a certificate not uploaded is a finding for the commission."""
+    prosthesis = goods_item()
+    television = ClassifierItem.objects.get(code="G02.03")
+    cane = ClassifierItem.objects.get(code="G03.01")
+    assert (prosthesis.is_medical_device, prosthesis.requires_conformity_certificate) == (
+        True,
+        False,
+    )
+    assert (television.is_medical_device, television.requires_conformity_certificate) == (
+        False,
+        True,
+    )
+    assert not (cane.is_medical_device or cane.requires_conformity_certificate)
+    application = complete_application(edition_code="2020")
+    application.documents.filter(item_code=prosthesis.code).delete()
+    for item in (television, cane):
+        Offering.objects.create(
+            application=application,
+            classifier_item=item,
+            characteristics="Model X",
+            price=Decimal("1000"),
+            stock_quantity=2,
+        )
+    asked = {
+        (r.doc_type, r.item_code, r.required)
+        for r in document_requirements(application)
+        if r.section == Section.CONDITIONS
+    }
+    assert asked == {
+        (DocType.MEDICAL_DEVICE_REGISTRATION, prosthesis.code, False),
+        (DocType.CONFORMITY_CERTIFICATE, television.code, False),
+    }
+    assert completeness_problems(application) == []
+    found = findings_by_code(application)
+    assert [f.field_id for f in found["medical_device_registration"]] == [
+        f"id_registration-{prosthesis.code}"
+    ]
+    assert [f.field_id for f in found["conformity_certificate"]] == [
+        f"id_certificate-{television.code}"
+    ]
+    add_document(application, DocType.MEDICAL_DEVICE_REGISTRATION, item_code=prosthesis.code)
+    add_document(application, DocType.CONFORMITY_CERTIFICATE, item_code=television.code)
+    assert findings_by_code(application) == {}
     # 2022 asks no such certificate.
     assert not [
         r
@@ -329,13 +507,46 @@ def test_edition_2020_asks_a_certificate_for_each_kind_of_goods():
     ]
 
 
-@pytest.mark.req("E20-2")
+@pytest.mark.req("SUP-6", "E20-2")
 def test_edition_2020_takes_an_unanswered_condition_as_unknown_not_as_met():
     application = complete_application(edition_code="2020")
     StateRecord.objects.filter(
         identifier=application.supplier.identifier, source="tax_debts"
     ).delete()
-    assert "id_condition-no_debts" in field_ids(application)
+    assert completeness_problems(application) == []
+    (finding,) = findings_by_code(application)["no_debts"]
+    assert finding.unknown and "again" in str(finding.message)
+
+
+@pytest.mark.req("E20-1")
+def test_edition_2020_asks_the_stock_of_sanatorium_treatment_too():
+    """2020 p.2(1) counts sanatorium-resort treatment among the goods ("тауар"), and p.5(2) asks
+    the quantity of the goods in stock: every kind of goods, sanatorium included."""
+    application = complete_application(offers=(Offer.SANATORIUM,), edition_code="2020")
+    Offering.objects.filter(application=application).update(stock_quantity=None)
+    assert "id_offerings-0-stock_quantity" in field_ids(application)
+    # Services of p.2(1) (individual assistant, sign language) give no stock.
+    services_ = complete_application(offers=(Offer.SIGN_LANGUAGE,), edition_code="2020")
+    Offering.objects.filter(application=services_).update(stock_quantity=None)
+    assert completeness_problems(services_) == []
+
+
+@pytest.mark.req("E20-1")
+def test_edition_2020_asks_its_own_six_items_of_supplier_data():
+    """2020 p.5: price, stock quantity, contacts, address of the place of activity, kinds of
+    goods and services, bank details; nothing of 2022 p.7(7)-(13)."""
+    application = complete_application(offers=(Offer.SANATORIUM,), edition_code="2020")
+    assert sections_for(application) == [
+        Section.OFFERS,
+        Section.STATE_DATA,
+        Section.OFFERINGS,
+        Section.CONTACTS,
+        Section.ADDRESSES,
+        Section.BANK_DETAILS,
+        Section.CONDITIONS,
+        Section.CONSENTS,
+    ]
+    assert not [r for r in document_requirements(application) if not r.item_code]
 
 
 @pytest.mark.req("E20-2")

@@ -474,6 +474,33 @@ def test_offerings_must_come_from_the_classifier_within_the_offers(draft):
     assert (str(offering.price), offering.stock_quantity) == ("450000.50", 3)
 
 
+@pytest.mark.req("SUP-1")
+def test_an_individual_assistant_cannot_be_given_another_offer(pki, sandbox, astana):
+    supplier = SupplierFactory(
+        kind=SupplierKind.INDIVIDUAL_ASSISTANT, identifier=PERSON_IIN, region=astana
+    )
+    person = representative(supplier)
+    accepted(pki, supplier, person)
+    application = services.start_application(supplier=supplier, user=person)
+    with pytest.raises(ValidationError) as excinfo:
+        services.save_section(
+            application=application,
+            section=Section.OFFERS,
+            data={"offers": [Offer.INDIVIDUAL_ASSISTANT, Offer.TECHNICAL_AIDS]},
+            user=person,
+        )
+    assert "may offer only" in excinfo.value.message_dict["offers"][0]
+    application.refresh_from_db()
+    assert application.offers == []
+    application = services.save_section(
+        application=application,
+        section=Section.OFFERS,
+        data={"offers": [Offer.INDIVIDUAL_ASSISTANT]},
+        user=person,
+    )
+    assert application.offers == [Offer.INDIVIDUAL_ASSISTANT]
+
+
 @pytest.mark.req("E20-3")
 def test_edition_2020_refuses_a_second_entry_of_the_same_kind(pki, sandbox, astana, settings):
     settings.RULES_EDITION = "2020"

@@ -308,6 +308,62 @@ def test_an_organisation_key_starts_a_legal_entity_by_its_bin(client):
     )
 
 
+@pytest.mark.req("E20-1", "E20-3")
+def test_under_edition_2020_a_branch_of_a_legal_entity_may_apply(client, settings):
+    """2020 p.2(2), p.4(1): "заңды тұлғалар мен олардың филиалдары" — a branch applies by its
+    own BIN, as a legal entity; edition 2022 (p.2(4)) names legal entities only."""
+    from portal.identifiers import control_digit, validate_bin
+
+    first_eleven = "20044" + "1" + "00077" + "0"  # type 4, attribute digit 1: a branch
+    first_eleven = first_eleven[:11]
+    branch_bin = first_eleven + str(control_digit(first_eleven))
+    validate_bin(branch_bin)
+    head = UserFactory()
+    RoleAssignmentFactory(user=head, role=Role.SUPPLIER, organisation_bin=branch_bin)
+    sign_in(client, head, bin=branch_bin)
+    settings.RULES_EDITION = "2022"
+    assert "branch" not in html(client.get(reverse("suppliers:start")))
+    settings.RULES_EDITION = "2020"
+    page = html(client.get(reverse("suppliers:start")))
+    assert "legal entity or a branch of a legal entity" in page
+    response = client.post(
+        reverse("suppliers:start"),
+        {
+            "kind": "legal_entity",
+            "name": "Филиал ТОО «ТЕСТ» в г. Астана",
+            "region": Region.objects.get(kato=ASTANA).pk,
+            "offers": ["technical_aids"],
+        },
+    )
+    assert response["Location"] == reverse("suppliers:offer")
+    supplier = selectors.current_supplier_for(head, client.session)
+    assert (supplier.kind, supplier.identifier) == (SupplierKind.LEGAL_ENTITY, branch_bin)
+
+
+@pytest.mark.req("SUP-4")
+def test_the_department_page_asks_about_property_and_then_the_title_deed(client):
+    application, user = draft_with_offer(offers=(Offer.SPECIAL_SOCIAL_SERVICES,))
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(section_url(Section.DEPARTMENT)))
+    assert 'id="id_department_premises_owned"' in page
+    assert 'id="id_document-title_deed"' not in page
+    assert 'id="id_document-founding_documents"' in page
+    response = client.post(
+        section_url(Section.DEPARTMENT),
+        {"department_type": "residential", "department_premises_owned": "yes", "action": "later"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.department_premises_owned is True
+    page = html(client.get(section_url(Section.DEPARTMENT)))
+    assert 'id="id_document-title_deed"' in page
+    assert (
+        'value="yes" checked' in page
+        or 'checked value="yes"' in page
+        or re.search(r'<input[^>]*value="yes"[^>]*checked', page)
+    )
+
+
 @pytest.mark.req("SUP-2")
 def test_a_personal_key_starts_an_entrepreneur_or_an_individual_assistant_by_the_iin(client):
     person = UserFactory(iin=PERSON_IIN)
@@ -697,6 +753,59 @@ def test_sections_follow_what_is_offered(client):
         assert section_url(section) in page
 
 
+@pytest.mark.req("SUP-1")
+def test_an_individual_assistant_is_offered_only_its_service_and_a_forged_offer_is_refused(
+    client,
+):
+    application, user = draft_with_offer(
+        kind=SupplierKind.INDIVIDUAL_ASSISTANT, offers=(Offer.INDIVIDUAL_ASSISTANT,)
+    )
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(section_url(Section.OFFERS)))
+    assert re.findall(r'name="offers" value="([^"]+)"', page) == [Offer.INDIVIDUAL_ASSISTANT]
+    response = client.post(
+        section_url(Section.OFFERS),
+        {"offers": [Offer.INDIVIDUAL_ASSISTANT, Offer.TECHNICAL_AIDS], "action": "continue"},
+    )
+    assert response.status_code == 200
+    assert "id_offers_0" in error_summary_links(response)
+    assert (
+        "Under the rules in force a supplier of the kind “individual assistant” may offer only: "
+        "services of an individual assistant." in html(response)
+    )
+    application.refresh_from_db()
+    assert application.offers == [Offer.INDIVIDUAL_ASSISTANT]
+    # Other kinds choose among every offer of the rules.
+    organisation, head = draft_with_offer()
+    sign_in_for(client, organisation.supplier, head)
+    page = html(client.get(section_url(Section.OFFERS)))
+    assert len(re.findall(r'name="offers" value="([^"]+)"', page)) == len(
+        edition_by_code("2022").offers
+    )
+
+
+@pytest.mark.req("SUP-1")
+def test_the_start_page_refuses_an_individual_assistant_offering_goods(client):
+    person = UserFactory(iin=PERSON_IIN)
+    RoleAssignmentFactory(user=person, role=Role.SUPPLIER, organisation_bin="")
+    sign_in(client, person)
+    page = html(client.get(reverse("suppliers:start")))
+    assert "may offer only" in page  # said before anything is chosen
+    response = client.post(
+        reverse("suppliers:start"),
+        {
+            "kind": "individual_assistant",
+            "name": "Досов Ильяс",
+            "region": str(Region.objects.get(kato=ASTANA).pk),
+            "offers": [Offer.TECHNICAL_AIDS],
+        },
+    )
+    assert response.status_code == 200
+    assert "id_offers_0" in error_summary_links(response)
+    assert "may offer only" in html(response)
+    assert not selectors.current_supplier_for(person, client.session)
+
+
 @pytest.mark.req("SUP-10")
 def test_the_consents_are_a_yes_or_no_answer_shown_before_signing(client):
     application, user = draft_with_offer()
@@ -923,6 +1032,50 @@ def test_the_head_signs_the_exact_annex_and_the_application_is_submitted(
     assert reverse("suppliers:withdraw", args=[application.pk]) in page
     # The draft pages are gone with the draft.
     assert client.get(reverse("suppliers:application"))["Location"] == reverse("suppliers:cabinet")
+
+
+@pytest.mark.req("SUP-6", "E20-2")
+def test_findings_are_shown_before_signing_and_do_not_stop_the_submission(
+    client, trust_test_pki, signed_in_head
+):
+    """A debt the tax authority reports (2020 p.6(1)) is shown on the check-answers and sign
+    pages with its source and date; the application is still signed and submitted, and the
+    commission finds what the supplier was shown in the audit trail and the selector."""
+    from django.utils import timezone
+
+    from portal.audit.models import AuditEvent
+    from tests.suppliers.factories import state_record
+
+    supplier, head = signed_in_head
+    application = complete_application(supplier=supplier, user=head, edition_code="2020")
+    record = state_record(
+        supplier.identifier,
+        "tax_debts",
+        data={"tax_debt": "15000.00", "social_contribution_debt": "0", "as_of": "2021-06-01"},
+    )
+    message = "The tax authority reports debts (taxes: 15000.00 tenge"
+    day = timezone.localtime(record.fetched_at).strftime("%d.%m.%Y")
+    page = html(client.get(reverse("suppliers:check-answers")))
+    assert message in page and "What the commission will see" in page
+    assert reverse("suppliers:sign") in page, "a finding does not stop the signing"
+    page = html(client.get(reverse("suppliers:section", args=[Section.CONDITIONS])))
+    assert message in page and "For the commission to weigh" in page
+    response = client.get(reverse("suppliers:sign") + "?language=ru")
+    assert response.status_code == 200
+    assert message in html(response) and day in html(response)
+    annex = application.annexes.get(language="ru")
+    cms = sign(trust_test_pki, HEAD_IIN, bytes(annex.pdf), ORTHOPEDIA_BIN)
+    response = client.post(
+        reverse("suppliers:sign"),
+        {"cms": base64.b64encode(cms).decode(), "annex": annex.pk, "language": "ru"},
+    )
+    assert response["Location"] == reverse("suppliers:submitted", args=[application.pk])
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    event = AuditEvent.objects.get(action="application.submitted", object_id=str(application.pk))
+    assert [f["code"] for f in event.after["findings"]] == ["no_debts"]
+    (finding,) = selectors.admission_findings(application=application)
+    assert (finding.source, finding.observed_on) == ("tax_debts", record.fetched_at)
 
 
 @pytest.mark.req("SUP-8")
