@@ -22,6 +22,7 @@ from suppliers.models import (
     DocType,
     Section,
 )
+from suppliers.selectors.registration import legal_address_of, registered_region
 from suppliers.selectors.sections import document_requirements, offer_of, sections_for
 from suppliers.selectors.state_data import state_data_rows
 
@@ -299,7 +300,7 @@ def _check_state_data(application: Application, on: datetime.date) -> list[Probl
     section = Section.STATE_DATA
     problems = []
     for row in state_data_rows(application):
-        if row.confirmed:
+        if row.confirmed or row.reported:  # a reported fact is the commission's (SUP-3)
             continue
         if not row.answered and row.source:
             problems.append(
@@ -322,6 +323,20 @@ def _check_state_data(application: Application, on: datetime.date) -> list[Probl
                     % {"item": row.text},
                 )
             )
+    address = legal_address_of(application.supplier, application=application)
+    if address and registered_region(application.supplier, application=application) is None:
+        problems.append(
+            Problem(
+                section,
+                "id_state-legal_address",
+                _(
+                    "The region where you are registered cannot be told from the legal address "
+                    "“%(address)s”: the legal address must name its oblast or city of republican "
+                    "significance."
+                )
+                % {"address": address},
+            )
+        )
     return problems
 
 

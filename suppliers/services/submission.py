@@ -15,6 +15,7 @@ from suppliers import selectors
 from suppliers.models import (
     AnnexDocument,
     Application,
+    Supplier,
 )
 from suppliers.selectors import completeness_problems
 from suppliers.services.common import (
@@ -24,8 +25,15 @@ from suppliers.services.common import (
     _require_eligible,
     _require_rights,
     _sign,
+    _touch,
 )
-from suppliers.services.errors import ApplicationIncomplete, StaleAnnex, SupplierActionError
+from suppliers.services.errors import (
+    ApplicationIncomplete,
+    EditionChanged,
+    RegionUnknown,
+    StaleAnnex,
+    SupplierActionError,
+)
 
 ANNEX_LANGUAGES = ("kk", "ru")
 
@@ -48,6 +56,8 @@ def prepare_annex(
     if user is not None:
         _require_rights(user=user, supplier=application.supplier)
     _require_draft(application)
+    # The form shown for signing is the one of the edition it will be filed under (SUP-8).
+    application = _refile_under_edition_in_force(application=application, user=user)
     problems = completeness_problems(application)
     if problems:
         raise ApplicationIncomplete(problems)
@@ -99,9 +109,17 @@ def submit_application(
     they are now, and the completeness check must pass (SUP-6). Then the application moves
     draft -> submitted, goes to the region where the supplier is registered, and its review
     deadline is computed from its edition and the working-day calendar from the day it arrives.
+
+    The region is the one of the supplier's legal address (SUP-8), and the edition is the one in
+    force on the day of filing, not the one the draft was started under: a draft that crossed an
+    edition's boundary is moved to the edition in force and refused with ``EditionChanged``, so
+    that it is checked and signed again under it.
     """
     supplier = application.supplier
     _require_rights(user=user, supplier=supplier)
+    refiled = _refile_under_edition_in_force(application=application, user=user)
+    if refiled.edition_code != application.edition_code:
+        raise EditionChanged()
     with transaction.atomic():
         locked = _locked(application)
         _require_draft(locked)
@@ -115,6 +133,9 @@ def submit_application(
             raise ApplicationIncomplete(problems)
         _require_eligible(supplier.identifier)
         edition = locked.edition
+        region = selectors.registered_region(supplier, application=locked)
+        if region is None:
+            raise RegionUnknown()
         signature = _sign(
             supplier=supplier,
             user=user,
@@ -131,8 +152,11 @@ def submit_application(
         locked.submitted_at = timezone.now()
         arrived_on = selectors.arrival_day(locked.submitted_at)
         locked.review_due = selectors.review_deadline(edition=edition, arrived_on=arrived_on)
-        locked.region = supplier.region
+        locked.region = region
         locked.save()
+        if supplier.region_id != region.pk:
+            Supplier.objects.filter(pk=supplier.pk).update(region=region)
+            supplier.region = region
         event = audit.record(
             actor=user,
             action="application.submitted",
@@ -143,7 +167,7 @@ def submit_application(
                 "annex": annex.pk,
                 "annex_sha256": annex.sha256,
                 "signature": signature.pk,
-                "region": supplier.region.kato,
+                "region": region.kato,
                 "arrived_on": arrived_on,
                 "review_due": locked.review_due,
                 "edition": edition.code,
@@ -154,6 +178,33 @@ def submit_application(
             role=Role.SUPPLIER,
         )
         _notify_status(locked, event)
+    return locked
+
+
+def _refile_under_edition_in_force(*, application: Application, user: User | None) -> Application:
+    """Move a draft to the edition in force today when it was started under another one (2022
+    p.10; SUP-8: the edition that governs an application is fixed when it is filed). The data
+    count as changed, so a form rendered under the old edition can no longer be signed."""
+    filed = selectors.filing_edition(filed_at=timezone.now())
+    if filed.code == application.edition_code:
+        return application
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        before = locked.edition_code
+        if before != filed.code:
+            locked.edition_code = filed.code
+            locked.save(update_fields=["edition_code", "updated_at"])
+            _touch(locked)
+            audit.record(
+                actor=user,
+                action="application.edition_changed",
+                obj=locked,
+                before={"edition": before},
+                after={"edition": filed.code},
+                basis=filed.clause_for("commission_routing"),
+                role=Role.SUPPLIER if user else "",
+            )
     return locked
 
 
