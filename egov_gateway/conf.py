@@ -111,6 +111,23 @@ def soap_gateway() -> SoapGatewaySettings:
     )
 
 
+def samruk_lists() -> dict[str, str]:
+    """Where the weekly sync reads the two Samruk-Kazyna lists of 2022 p.19(4): an https URL of
+    the file the fund publishes, or a path where it is put; empty while not configured."""
+    from egov_gateway.sources import samruk
+
+    return {
+        samruk.REGISTER: _value("SAMRUK_REGISTER_URL", _env("SAMRUK_REGISTER_URL", default="")),
+        samruk.UNRELIABLE: _value(
+            "SAMRUK_UNRELIABLE_URL", _env("SAMRUK_UNRELIABLE_URL", default="")
+        ),
+    }
+
+
+def samruk_timeout() -> float:
+    return float(_value("SAMRUK_TIMEOUT_SECONDS", _env.float("SAMRUK_TIMEOUT_SECONDS", default=60)))
+
+
 def ows() -> OwsSettings:
     return OwsSettings(
         url=_value(
