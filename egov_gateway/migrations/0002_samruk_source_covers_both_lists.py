@@ -4,30 +4,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('egov_gateway', '0001_initial'),
+        ("egov_gateway", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statechangeevent',
-            name='source',
-            field=models.CharField(choices=[('gbd_ul', 'State database of legal entities'), ('gbd_fl', 'State database of natural persons'), ('entrepreneurs', 'Registry of individual entrepreneurs'), ('real_estate', 'Registry of rights to real estate'), ('psychiatric', 'Registry of psychiatric dispensaries'), ('tax_debts', 'Tax authority: debts'), ('rnu', 'Register of unscrupulous participants of public procurement'), ('samruk', 'Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers')], max_length=32, verbose_name='source'),
+            model_name="statechangeevent",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("gbd_ul", "State database of legal entities"),
+                    ("gbd_fl", "State database of natural persons"),
+                    ("entrepreneurs", "Registry of individual entrepreneurs"),
+                    ("real_estate", "Registry of rights to real estate"),
+                    ("psychiatric", "Registry of psychiatric dispensaries"),
+                    ("tax_debts", "Tax authority: debts"),
+                    ("rnu", "Register of unscrupulous participants of public procurement"),
+                    (
+                        "samruk",
+                        "Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers",
+                    ),
+                ],
+                max_length=32,
+                verbose_name="source",
+            ),
         ),
         migrations.AlterField(
-            model_name='statelisting',
-            name='source',
-            field=models.CharField(choices=[('gbd_ul', 'State database of legal entities'), ('gbd_fl', 'State database of natural persons'), ('entrepreneurs', 'Registry of individual entrepreneurs'), ('real_estate', 'Registry of rights to real estate'), ('psychiatric', 'Registry of psychiatric dispensaries'), ('tax_debts', 'Tax authority: debts'), ('rnu', 'Register of unscrupulous participants of public procurement'), ('samruk', 'Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers')], max_length=32, verbose_name='source'),
+            model_name="statelisting",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("gbd_ul", "State database of legal entities"),
+                    ("gbd_fl", "State database of natural persons"),
+                    ("entrepreneurs", "Registry of individual entrepreneurs"),
+                    ("real_estate", "Registry of rights to real estate"),
+                    ("psychiatric", "Registry of psychiatric dispensaries"),
+                    ("tax_debts", "Tax authority: debts"),
+                    ("rnu", "Register of unscrupulous participants of public procurement"),
+                    (
+                        "samruk",
+                        "Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers",
+                    ),
+                ],
+                max_length=32,
+                verbose_name="source",
+            ),
         ),
         migrations.AlterField(
-            model_name='staterecord',
-            name='source',
-            field=models.CharField(choices=[('gbd_ul', 'State database of legal entities'), ('gbd_fl', 'State database of natural persons'), ('entrepreneurs', 'Registry of individual entrepreneurs'), ('real_estate', 'Registry of rights to real estate'), ('psychiatric', 'Registry of psychiatric dispensaries'), ('tax_debts', 'Tax authority: debts'), ('rnu', 'Register of unscrupulous participants of public procurement'), ('samruk', 'Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers')], max_length=32, verbose_name='source'),
+            model_name="staterecord",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("gbd_ul", "State database of legal entities"),
+                    ("gbd_fl", "State database of natural persons"),
+                    ("entrepreneurs", "Registry of individual entrepreneurs"),
+                    ("real_estate", "Registry of rights to real estate"),
+                    ("psychiatric", "Registry of psychiatric dispensaries"),
+                    ("tax_debts", "Tax authority: debts"),
+                    ("rnu", "Register of unscrupulous participants of public procurement"),
+                    (
+                        "samruk",
+                        "Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers",
+                    ),
+                ],
+                max_length=32,
+                verbose_name="source",
+            ),
         ),
         migrations.AlterField(
-            model_name='syncrun',
-            name='source',
-            field=models.CharField(choices=[('gbd_ul', 'State database of legal entities'), ('gbd_fl', 'State database of natural persons'), ('entrepreneurs', 'Registry of individual entrepreneurs'), ('real_estate', 'Registry of rights to real estate'), ('psychiatric', 'Registry of psychiatric dispensaries'), ('tax_debts', 'Tax authority: debts'), ('rnu', 'Register of unscrupulous participants of public procurement'), ('samruk', 'Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers')], max_length=32, verbose_name='source'),
+            model_name="syncrun",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("gbd_ul", "State database of legal entities"),
+                    ("gbd_fl", "State database of natural persons"),
+                    ("entrepreneurs", "Registry of individual entrepreneurs"),
+                    ("real_estate", "Registry of rights to real estate"),
+                    ("psychiatric", "Registry of psychiatric dispensaries"),
+                    ("tax_debts", "Tax authority: debts"),
+                    ("rnu", "Register of unscrupulous participants of public procurement"),
+                    (
+                        "samruk",
+                        "Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers",
+                    ),
+                ],
+                max_length=32,
+                verbose_name="source",
+            ),
         ),
     ]

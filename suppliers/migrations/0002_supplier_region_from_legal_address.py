@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_classifier'),
-        ('suppliers', '0001_initial'),
+        ("portal", "0003_classifier"),
+        ("suppliers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='supplier',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text="The region of the supplier's legal address (the state's registered address, or the one the supplier entered where no state system has it): its applications go to this region's commission.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suppliers', to='portal.region', verbose_name='region of registration'),
+            model_name="supplier",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The region of the supplier's legal address (the state's registered address, or the one the supplier entered where no state system has it): its applications go to this region's commission.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="suppliers",
+                to="portal.region",
+                verbose_name="region of registration",
+            ),
         ),
     ]
