@@ -90,6 +90,21 @@ def soap_gateway() -> SoapGatewaySettings:
     )
 
 
+def samruk_lists() -> dict[str, str]:
+    """Where the weekly sync reads the two Samruk-Kazyna lists of 2022 p.19(4): an https URL of
+    the file the fund publishes, or a path where it is put; empty while not configured."""
+    from egov_gateway.sources import samruk
+
+    return {
+        samruk.REGISTER: settings.SAMRUK_REGISTER_URL,
+        samruk.UNRELIABLE: settings.SAMRUK_UNRELIABLE_URL,
+    }
+
+
+def samruk_timeout() -> float:
+    return float(settings.SAMRUK_TIMEOUT_SECONDS)
+
+
 def ows() -> OwsSettings:
     return OwsSettings(
         url=settings.GOSZAKUP_OWS_URL,

@@ -69,3 +69,33 @@ def confirms(code: str, data: dict) -> bool:
     """Whether a found answer ``data`` of the item's holder confirms item ``code`` (SUP-5)."""
     check = _CONFIRMED_BY.get(code)
     return check(data) if check else True
+
+
+def _positive(value) -> bool:
+    try:
+        return float(str(value or 0).replace(" ", "").replace(",", ".")) > 0
+    except ValueError:
+        return bool(value)
+
+
+# What a found answer must say for the state to report a fact against the supplier: a dispensary
+# registration, an ended IE registration, a debt, a liquidation, a listing (SUP-3).
+_REPORTED_BY = {
+    "no_psychiatric_registration": lambda data: data.get("is_registered") is True,
+    "entrepreneur_registration": lambda data: data.get("ended_on") is not None,
+    "no_debts": lambda data: (
+        _positive(data.get("tax_debt")) or _positive(data.get("social_contribution_debt"))
+    ),
+    "not_bankrupt_or_liquidated": lambda data: bool(
+        data.get("liquidated_on") or data.get("ended_on") or data.get("is_bankrupt")
+    ),
+    "not_in_procurement_register": lambda data: True,
+}
+
+
+def reports_fact(code: str, data: dict) -> bool:
+    """Whether a found answer ``data`` of the holder of ``code`` reports a fact that goes against
+    the supplier (SUP-3): such a fact is the state's, and the supplier cannot replace it with its
+    own entry or a document; it can only ask the state systems again."""
+    check = _REPORTED_BY.get(code)
+    return bool(check and check(data))

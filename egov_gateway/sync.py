@@ -90,12 +90,9 @@ PLANS = {
 
 
 def scheduled_sources() -> list[str]:
-    """The sources of the weekly run. The Samruk-Kazyna list is synced when an operator imports
-    a published file (``import_samruk_list``); only the sandbox has a copy to read every week."""
-    names = [rnu.NAME, gbd_fl.NAME, gbd_ul.NAME, entrepreneurs.NAME]
-    if conf.backend() == conf.SANDBOX:
-        names.append(samruk.NAME)
-    return names
+    """The sources of the weekly run (SYNC-2): every synced source, the two Samruk-Kazyna lists
+    of 2022 p.19(4) included, read where the fund publishes them (``conf.samruk_lists``)."""
+    return [rnu.NAME, samruk.NAME, gbd_fl.NAME, gbd_ul.NAME, entrepreneurs.NAME]
 
 
 class _DryRun(Exception):

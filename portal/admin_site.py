@@ -17,8 +17,16 @@ class OperatorAdminSite(OTPAdminSite):
     have one way to sign in.
     """
 
+    # The index says which rules edition applies and why (issue 8, item 4).
+    index_template = "admin/portal_index.html"
+
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
+
+    def index(self, request, extra_context=None):
+        from portal.editions.notice import rules_notice
+
+        return super().index(request, {"rules_notice": rules_notice(), **(extra_context or {})})
 
     def has_permission(self, request) -> bool:
         user = request.user

@@ -5,6 +5,7 @@ from portal import views
 
 portal_patterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("sign-in/", views.OperatorSignInView.as_view(), name="sign-in"),
     path("sign-in/code/", views.OperatorCodeView.as_view(), name="sign-in-code"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),

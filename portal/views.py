@@ -11,6 +11,7 @@ from django_otp import login as otp_login
 from portal import otp
 from portal.audit.services import record
 from portal.editions import edition_for
+from portal.editions.notice import rules_notice
 from portal.forms import OperatorCodeForm, OperatorSignInForm
 
 
@@ -31,6 +32,11 @@ def server_error(request):
 
 def home(request):
     return render(request, "portal/home.html", {"edition": edition_for()})
+
+
+def about(request):
+    """About the portal and the rules it applies (which edition, and why after its repeal)."""
+    return render(request, "portal/about.html", {"notice": rules_notice()})
 
 
 class OperatorSignInView(auth_views.LoginView):

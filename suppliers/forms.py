@@ -48,7 +48,8 @@ def active_regions():
 
 
 class StartForm(forms.Form):
-    """Who the supplier is, where it is registered and what it offers (2022 p.3, p.5).
+    """Who the supplier is and what it offers (2022 p.3, p.5). Where it is registered is not
+    asked: the region follows from its legal address (SUP-8).
 
     ``kinds`` are the kinds of supplier the signed-in certificate allows: an organisation's key
     acts for a legal entity, a personal key for an individual entrepreneur or assistant.
@@ -69,13 +70,6 @@ class StartForm(forms.Form):
         widget=forms.TextInput(attrs=TEXT),
         error_messages={"required": _("Enter the name of the supplier.")},
     )
-    region = RegionChoiceField(
-        label=_("Region where you are registered"),
-        help_text=_("Your application goes to the commission of this region."),
-        queryset=Region.objects.none(),
-        empty_label=_("Choose a region"),
-        error_messages={"required": _("Choose the region where you are registered.")},
-    )
     offers = forms.MultipleChoiceField(
         label=_("What do you offer?"),
         help_text=_("Choose all that apply. You can change this until you submit."),
@@ -93,7 +87,6 @@ class StartForm(forms.Form):
         ]
         if len(self.fields["kind"].choices) == 1:
             self.fields["kind"].initial = self.fields["kind"].choices[0][0]
-        self.fields["region"].queryset = active_regions()
         self.fields["offers"].choices = offer_choices(edition)
         self.edition = edition
         # Where the rules restrict what a kind offers (SUP-1), the page says so before it is

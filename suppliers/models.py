@@ -43,9 +43,15 @@ class Supplier(models.Model):
     region = models.ForeignKey(
         "portal.Region",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="suppliers",
         verbose_name=_("region of registration"),
-        help_text=_("Where the supplier is registered: its applications go to this region."),
+        help_text=_(
+            "The region of the supplier's legal address (the state's registered address, or the "
+            "one the supplier entered where no state system has it): its applications go to "
+            "this region's commission."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -133,8 +139,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     Annex 1; 2022 p.7-10, 2020 p.5-9).
 
     ``status`` is protected: it changes only through the transitions below, called by
-    ``suppliers.services``. ``edition_code`` is the rules edition in force on the day the
-    application was started; every legal parameter of its handling comes from that edition.
+    ``suppliers.services``. ``edition_code`` is the rules edition of the application: the one
+    in force when the draft was started, moved to the one in force on the day it is signed and
+    filed (SUP-8); every legal parameter of its handling comes from that edition.
     ``revision`` grows with every change of the data, so a rendered Annex 1 is known to show the
     data as they are.
     """

@@ -43,14 +43,29 @@ def user_factory(db):
 def reference_rows(db):
     """The regions and classifier the data migrations load, put back if a flush removed them.
 
-    Transactional tests (live server, browser) end with a flush of every table; the next test
-    that needs the reference data asks for this fixture. A no-op when the rows are there.
+    Transactional tests (live server, browser, threads) end with a flush of every table; the
+    next test on the same worker finds the reference data gone. A no-op when the rows are there.
     """
     from portal import reference_data
     from portal.models import ClassifierItem, Region
 
-    reference_data.add_regions(Region)
-    reference_data.add_classifier(ClassifierItem)
+    if Region.objects.count() < len(reference_data.regions()):
+        reference_data.add_regions(Region)
+    if ClassifierItem.objects.count() < len(reference_data.classifier_items()):
+        reference_data.add_classifier(ClassifierItem)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows_for_every_database_test(request):
+    """Every test that uses the database starts with the reference data in place, whichever
+    transactional test ran before it on the same worker."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("reference_rows")
 
 
 @pytest.fixture(scope="session")

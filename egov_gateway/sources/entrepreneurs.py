@@ -30,6 +30,7 @@ class EntrepreneurRegistration(StateAnswer):
     trade_name: str = ""
     legal_address: str = ""
     registered_on: datetime.date | None = None
+    registration_number: str = ""  # number of the state registration (its certificate or notice)
     ended_on: datetime.date | None = None
 
     @property
@@ -68,5 +69,6 @@ def from_gateway(
         trade_name=text(entry, "Name"),
         legal_address=text(entry, "Address"),
         registered_on=parse_date(text(entry, "RegistrationDate"), source=NAME),
+        registration_number=text(entry, "RegistrationNumber"),
         ended_on=parse_date(text(entry, "EndDate"), source=NAME),
     )

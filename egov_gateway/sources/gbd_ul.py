@@ -51,7 +51,8 @@ class LegalEntity(StateAnswer):
     full_name_ru: str = ""
     short_name_kk: str = ""
     short_name_ru: str = ""
-    legal_address: str = ""
+    legal_address: str = ""  # the registered address (юридический адрес)
+    actual_address: str = ""  # where it actually is (фактический адрес), for information only
     head_full_name: str = ""
     head_iin: str = ""
     founders: tuple[Founder, ...] = ()
@@ -59,6 +60,7 @@ class LegalEntity(StateAnswer):
     ownership_form: str = ""
     formation_method: str = ""
     registered_on: datetime.date | None = None
+    registration_number: str = ""  # number of the state registration, where the answer has one
     liquidated_on: datetime.date | None = None
 
     @property
@@ -110,6 +112,7 @@ def from_gateway(
         short_name_kk=text(org, "ShortNameKz"),
         short_name_ru=text(org, "ShortNameRu"),
         legal_address=_address(org),
+        actual_address=text(org, "StatCommInfo/AddressFact/NameRu"),
         head_full_name=joined(find(org, "OrganizationLeader"), "SurName", "Name", "MiddleName"),
         head_iin=text(org, "OrganizationLeader/IIN"),
         founders=tuple(_founder(f) for f in find_all(org, "Founders/Founder")),
@@ -125,14 +128,14 @@ def from_gateway(
         ownership_form=text(org, "PropertyType/NameRu"),
         formation_method=text(org, "CreationMethod/NameRu"),
         registered_on=parse_date(text(org, "RegistrationDate"), source=NAME),
+        registration_number=text(org, "RegNumber"),
         liquidated_on=liquidated_on,
     )
 
 
 def _address(org: etree._Element) -> str:
-    fact = text(org, "StatCommInfo/AddressFact/NameRu")
-    if fact:
-        return fact
+    """The registered (legal) address, ``Address``: the one the commission's region follows
+    (SUP-8). The actual address (``StatCommInfo/AddressFact``) is kept apart, never in its place."""
     return joined(
         find(org, "Address"),
         "DistrictRu",

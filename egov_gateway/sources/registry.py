@@ -60,10 +60,11 @@ def ows_client() -> OwsClient:
 
 
 class ImportedListLookup:
-    """The Samruk-Kazyna list as last imported by an operator (gateway backend).
+    """The Samruk-Kazyna lists as the last sync recorded them (gateway backend): the weekly sync
+    or an operator's import.
 
-    Answers from the listings of the last successful import; before any import it refuses to
-    answer, because an unknown list must not read as "not listed" (SYNC-3).
+    Answers from the listings of the last successful run; before any it refuses to answer,
+    because an unknown list must not read as "not listed" (SYNC-3).
     """
 
     name = samruk.NAME
@@ -95,10 +96,32 @@ class ImportedListLookup:
         )
 
 
-def sandbox_samruk() -> samruk.SamrukList:
+# The sandbox's copies of the two lists of 2022 p.19(4), each as CSV or XLSX.
+SANDBOX_SAMRUK_FILES = {samruk.UNRELIABLE: "samruk", samruk.REGISTER: "samruk_register"}
+
+
+def sandbox_samruk() -> samruk.SamrukLists:
     directory = conf.sandbox_dir()
-    xlsx = directory / "samruk.xlsx"
-    return samruk.SamrukList(xlsx if xlsx.exists() else directory / "samruk.csv")
+    files = {}
+    for code, stem in SANDBOX_SAMRUK_FILES.items():
+        xlsx = directory / f"{stem}.xlsx"
+        files[code] = xlsx if xlsx.exists() else directory / f"{stem}.csv"
+    return samruk.SamrukLists(files)
+
+
+def published_samruk() -> samruk.PublishedLists:
+    """Both Samruk-Kazyna lists from where the fund publishes them (the weekly sync)."""
+    locations = conf.samruk_lists()
+    missing = sorted(code for code, where in locations.items() if not where)
+    if missing:
+        raise SourceNotConfigured(
+            "the Samruk-Kazyna lists are read where the fund publishes them: set "
+            "SAMRUK_REGISTER_URL and SAMRUK_UNRELIABLE_URL (an https URL or a path); or import "
+            "a file by hand (manage.py import_samruk_list FILE); not configured: "
+            + ", ".join(missing),
+            source=samruk.NAME,
+        )
+    return samruk.PublishedLists(locations, timeout=conf.samruk_timeout())
 
 
 def lookup_source(name: str, *, backend: str | None = None) -> LookupSource:
@@ -130,11 +153,7 @@ def feed_source(name: str, *, backend: str | None = None) -> FeedSource:
         return _rnu(backend)
     if backend == conf.SANDBOX:
         return sandbox_samruk()
-    raise SourceNotConfigured(
-        "the Samruk-Kazyna list has no API: an operator imports the published file "
-        "(manage.py import_samruk_list FILE)",
-        source=name,
-    )
+    return published_samruk()
 
 
 def _rnu(backend: str) -> rnu.OwsRnu | rnu.JsonLinesRnu:

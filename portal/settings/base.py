@@ -240,6 +240,10 @@ GOSZAKUP_OWS_URL = env("GOSZAKUP_OWS_URL", default="https://ows.goszakup.gov.kz"
 GOSZAKUP_OWS_TOKEN = env("GOSZAKUP_OWS_TOKEN", default="")
 GOSZAKUP_TIMEOUT_SECONDS = env.float("GOSZAKUP_TIMEOUT_SECONDS", default=30)
 GOSZAKUP_PAGE_LIMIT = env.int("GOSZAKUP_PAGE_LIMIT", default=500)
+# The two Samruk-Kazyna lists of 2022 p.19(4), as the fund publishes them: an https URL or a path.
+SAMRUK_REGISTER_URL = env("SAMRUK_REGISTER_URL", default="")
+SAMRUK_UNRELIABLE_URL = env("SAMRUK_UNRELIABLE_URL", default="")
+SAMRUK_TIMEOUT_SECONDS = env.float("SAMRUK_TIMEOUT_SECONDS", default=60)
 STATE_SOURCE_ATTEMPTS = env.int("STATE_SOURCE_ATTEMPTS", default=4)
 STATE_SOURCE_BACKOFF_SECONDS = env.float("STATE_SOURCE_BACKOFF_SECONDS", default=2)
 STATE_SOURCE_MAX_BACKOFF_SECONDS = env.float("STATE_SOURCE_MAX_BACKOFF_SECONDS", default=60)

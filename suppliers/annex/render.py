@@ -198,10 +198,14 @@ def annex1_context(
                 "clause": edition.form("application").clause,
             },
             "supplier": {
-                "name": supplier.name,
+                "name": state["name"] or supplier.name,
                 "identifier": supplier.identifier,
                 "kind": str(SupplierKind(supplier.kind).label),
             },
+            # 2020 Annex 1: "(БСН, ЖСН, мемлекеттік тіркеу нөмірі)"
+            "identifier_line": ", ".join(
+                p for p in (supplier.identifier, state["registration"]) if p
+            ),
             "activity": "; ".join(offers),
             "legal_address": state["legal_address"],
             "email": application.email,
@@ -227,7 +231,7 @@ def annex1_context(
             "offerings": _offerings(application),
             "addresses": _addresses(application),
             "specialists": _specialists(application),
-            "details": _details(application),
+            "details": _details(application, legal_address=state["legal_address"]),
             "state_data": state["items"],
             "documents": _documents(application),
             "signatures": [_signature(s) for s in signatures],
@@ -296,13 +300,19 @@ def _specialists(application: Application) -> list[dict[str, str]]:
     ]
 
 
-def _details(application: Application) -> list[tuple[str, str]]:
+def _details(application: Application, *, legal_address: str) -> list[tuple[str, str]]:
     """Contacts, bank details and the other single values the supplier entered (2022 p.7)."""
+    from suppliers.selectors.registration import region_of_address
+
     supplier = application.supplier
+    # SUP-8: the region of the legal address shown on the form decides the commission; a
+    # submitted application keeps the region it was filed to.
+    region = application.region if application.submitted_at else None
+    region = region or region_of_address(legal_address)
     rows = [
         (_("Supplier kind"), str(SupplierKind(supplier.kind).label)),
-        (_("Region where the supplier is registered"), _name(supplier.region)),
-        (_("Commission that reviews the application (region)"), _name(application.region)),
+        (_("Region where the supplier is registered"), _name(region)),
+        (_("Commission that reviews the application (region)"), _name(region)),
         (_("Mobile phone"), application.mobile_phone),
         (_("Contact phone"), application.phone),
         (_("E-mail"), application.email),
@@ -379,11 +389,42 @@ def _state_data(
         )
     # The form asks for the legal address under both editions, although edition 2020 does not
     # list it among the data received from the state (2020 p.4): take it from where it is kept.
+    # The name and the legal address are the state-certified ones where a state system gave
+    # them, never retyped by the supplier (SUP-7); what the supplier entered only where not.
     holder = records.get(holder_of("legal_address", supplier_kind=supplier.kind) or "")
     legal_address = (holder.data.get("legal_address", "") if holder and holder.found else "") or (
         supplied.get("legal_address", "")
     )
-    return {"items": items, "legal_address": legal_address}
+    name_code = "full_and_short_name" if supplier.is_legal_entity else "full_name"
+    named_by = records.get(holder_of(name_code, supplier_kind=supplier.kind) or "")
+    name = ""
+    if named_by is not None and named_by.found:
+        name = (
+            _localised(named_by.data, "full_name", language)
+            if supplier.is_legal_entity
+            else state_value("full_name", named_by.data, language=language)
+        )
+    name = name or supplied.get(name_code, "")
+    return {
+        "items": items,
+        "legal_address": legal_address,
+        "name": name,
+        "registration": _registration(supplier, records),
+    }
+
+
+def _registration(supplier, records: Mapping[str, StateRecord]) -> str:
+    """The number and date of the supplier's state registration, as the state gave them: a legal
+    entity's from ГБД ЮЛ, an entrepreneur's from the registry of entrepreneurs (2020 Annex 1)."""
+    code = "full_and_short_name" if supplier.is_legal_entity else "entrepreneur_registration"
+    if supplier.kind == SupplierKind.INDIVIDUAL_ASSISTANT:
+        return ""
+    record = records.get(holder_of(code, supplier_kind=supplier.kind) or "")
+    if record is None or not record.found:
+        return ""
+    number = (record.data.get("registration_number") or "").strip()
+    day = _iso_date(record.data.get("registered_on"))
+    return " ".join(p for p in (f"№ {number}" if number else "", day) if p)
 
 
 def _latest_state_records(
@@ -473,6 +514,10 @@ def state_value(code: str, data: Mapping[str, Any], *, language: str) -> str:
         )
     if code == "entrepreneur_registration":
         parts = [data.get("trade_name", ""), _iso_date(data.get("registered_on"))]
+        if data.get("ended_on"):
+            parts.append(
+                _("registration ended on %(date)s") % {"date": _iso_date(data["ended_on"])}
+            )
         return ", ".join(p for p in parts if p)
     if code == "no_psychiatric_registration":
         if data.get("is_registered") is False:

@@ -39,6 +39,12 @@ from suppliers.selectors.offer import (
     offer_language,
     render_offer,
 )
+from suppliers.selectors.registration import (
+    filing_edition,
+    legal_address_of,
+    region_of_address,
+    registered_region,
+)
 from suppliers.selectors.sections import (
     ITEM_SECTIONS,
     PORTAL_CHECKED_CONDITIONS,
@@ -51,7 +57,12 @@ from suppliers.selectors.sections import (
     section_is_required,
     sections_for,
 )
-from suppliers.selectors.state_data import StateDataRow, state_data_rows, state_value
+from suppliers.selectors.state_data import (
+    StateDataRow,
+    state_data_rows,
+    state_reported_facts,
+    state_value,
+)
 from suppliers.selectors.status import (
     StatusView,
     application_status,
@@ -89,7 +100,9 @@ __all__ = [
     "current_supplier_for",
     "document_requirements",
     "documents_of",
+    "filing_edition",
     "has_accepted_offer",
+    "legal_address_of",
     "identify_offer",
     "may_act_as",
     "may_act_for",
@@ -99,12 +112,15 @@ __all__ = [
     "offer_language",
     "offer_of",
     "offers_not_allowed_message",
+    "region_of_address",
+    "registered_region",
     "render_offer",
     "review_deadline",
     "section_is_required",
     "sections_for",
     "start_options",
     "state_data_rows",
+    "state_reported_facts",
     "state_value",
     "submitted_applications",
     "task_list",

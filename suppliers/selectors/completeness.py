@@ -16,6 +16,7 @@ from suppliers.models import (
     Application,
     Section,
 )
+from suppliers.selectors.registration import legal_address_of, registered_region
 from suppliers.selectors.sections import (
     document_requirements,
     offer_of,
@@ -326,7 +327,7 @@ def _check_state_data(application: Application, on: datetime.date) -> list[Probl
     section = Section.STATE_DATA
     problems = []
     for row in state_data_rows(application):
-        if row.confirmed:
+        if row.confirmed or row.reported:  # a reported fact is the commission's (SUP-3)
             continue
         if not row.answered and row.source:
             problems.append(
@@ -349,6 +350,20 @@ def _check_state_data(application: Application, on: datetime.date) -> list[Probl
                     % {"item": row.text},
                 )
             )
+    address = legal_address_of(application.supplier, application=application)
+    if address and registered_region(application.supplier, application=application) is None:
+        problems.append(
+            Problem(
+                section,
+                "id_state-legal_address",
+                _(
+                    "The region where you are registered cannot be told from the legal address "
+                    "“%(address)s”: the legal address must name its oblast or city of republican "
+                    "significance."
+                )
+                % {"address": address},
+            )
+        )
     return problems
 
 

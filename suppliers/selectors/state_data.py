@@ -7,7 +7,7 @@ import datetime
 
 from django.utils.translation import get_language
 
-from egov_gateway.coverage import confirms, holder_of
+from egov_gateway.coverage import confirms, holder_of, reports_fact
 from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data
 from egov_gateway.sources import SOURCE_CHOICES
@@ -39,11 +39,15 @@ class StateDataRow:
     supplied_value: str  # what the supplier entered instead, when not confirmed
     has_proof: bool
     optional: bool = False  # "if any" (бар болса, 2020 p.4): not asked when the state lacks it
+    # the state reports a fact against the supplier (a dispensary registration, an ended IE
+    # registration): the state's word, which the supplier cannot replace (SUP-3)
+    reported: bool = False
 
     @property
     def needs_proof(self) -> bool:
-        """The supplier enters this item and proves it with a document (SUP-5)."""
-        return not self.confirmed and (self.answered or not self.source)
+        """The supplier enters this item and proves it with a document (SUP-5): only data the
+        state systems do not have, never a fact they report (SUP-3)."""
+        return not self.confirmed and not self.reported and (self.answered or not self.source)
 
     @property
     def field_id(self) -> str:
@@ -68,6 +72,7 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
         holder = holder_of(item.code, supplier_kind=supplier.kind) or ""
         record: StateRecord | None = current.get(holder) if holder else None
         confirmed = bool(record and record.found and confirms(item.code, record.data))
+        reported = bool(record and record.found and reports_fact(item.code, record.data))
         rows.append(
             StateDataRow(
                 code=item.code,
@@ -76,15 +81,33 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
                 source=holder,
                 source_label=_SOURCE_LABELS.get(holder, ""),
                 received_at=record.fetched_at if record else None,
-                value=state_value(item.code, record.data) if confirmed else "",
+                value=state_value(item.code, record.data) if (confirmed or reported) else "",
                 confirmed=confirmed,
                 answered=record is not None,
-                supplied_value=supplied.get(item.code, ""),
+                supplied_value="" if reported else supplied.get(item.code, ""),
                 has_proof=item.code in proofs,
                 optional=item.optional,
+                reported=reported,
             )
         )
     return rows
+
+
+def state_reported_facts(application: Application) -> dict[str, Text]:
+    """The items and conditions on which a state system reports a fact against the supplier
+    (SUP-3), by code, with their wording: the supplier may not enter or prove these itself."""
+    supplier = application.supplier
+    edition = application.edition
+    current = current_state_data(identifier=supplier.identifier)
+    facts: dict[str, Text] = {}
+    checked = [(i.code, i.text) for i in edition.state_data_for(supplier_kind=supplier.kind)]
+    checked += [(c.code, c.text) for c in edition.admission_conditions]
+    for code, text in checked:
+        holder = holder_of(code, supplier_kind=supplier.kind)
+        record = current.get(holder) if holder else None
+        if record is not None and record.found and reports_fact(code, record.data):
+            facts[code] = text
+    return facts
 
 
 def state_value(code: str, data: dict) -> str:

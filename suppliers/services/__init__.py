@@ -12,13 +12,16 @@ from suppliers.selectors import Problem, completeness_problems
 from suppliers.services.documents import add_document, remove_document
 from suppliers.services.errors import (
     ApplicationIncomplete,
+    EditionChanged,
     NotAuthorised,
     NotEditable,
     NotEligible,
     NotEntitledToSign,
     OfferNotAccepted,
     OfferTextUnknown,
+    RegionUnknown,
     StaleAnnex,
+    StateFactReported,
     SupplierActionError,
 )
 from suppliers.services.notifications import notify_status_change
@@ -29,11 +32,17 @@ from suppliers.services.submission import (
     submit_application,
     withdraw_application,
 )
-from suppliers.services.supplier import accept_public_offer, refresh_state_data, start_as_supplier
+from suppliers.services.supplier import (
+    accept_public_offer,
+    refresh_state_data,
+    start_as_supplier,
+    update_registered_region,
+)
 
 __all__ = [
     "ANNEX_LANGUAGES",
     "ApplicationIncomplete",
+    "EditionChanged",
     "NotAuthorised",
     "NotEditable",
     "NotEligible",
@@ -41,7 +50,9 @@ __all__ = [
     "OfferNotAccepted",
     "OfferTextUnknown",
     "Problem",
+    "RegionUnknown",
     "StaleAnnex",
+    "StateFactReported",
     "SupplierActionError",
     "accept_public_offer",
     "add_document",
@@ -54,5 +65,6 @@ __all__ = [
     "start_application",
     "start_as_supplier",
     "submit_application",
+    "update_registered_region",
     "withdraw_application",
 ]

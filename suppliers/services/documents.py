@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import services as audit
 from portal.models import Role, User
-from suppliers import validators
+from suppliers import selectors, validators
 from suppliers.models import (
     Application,
     DocType,
     SupportingDocument,
 )
 from suppliers.services.common import _locked, _require_draft, _require_rights, _touch
+from suppliers.services.errors import StateFactReported
 
 # --- documents (SUP-5) ---
 
@@ -36,11 +37,15 @@ def add_document(
 
     The content decides (``validators.check_upload``): PDF, JPEG or PNG, within the size limit,
     its content matching its extension and readable. The file goes to private storage under a
-    random name; the name the supplier gave is kept only as ``original_name``.
+    random name; the name the supplier gave is kept only as ``original_name``. A document for a
+    fact a state system reports against the supplier is refused (SUP-3).
     """
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": [_("Choose the type of the document.")]})
     _require_rights(user=user, supplier=application.supplier)
+    if (item_code or "").strip() in selectors.state_reported_facts(application):
+        # SUP-3: a fact a state system reports is not overridden by an uploaded "proof".
+        raise StateFactReported()
     checked = validators.check_upload(
         uploaded_file, name=uploaded_file.name or "", size=uploaded_file.size
     )

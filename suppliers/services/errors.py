@@ -49,6 +49,39 @@ class ApplicationIncomplete(SupplierActionError):
         self.problems = problems
 
 
+STATE_FACT_MESSAGE = _(
+    "The state systems report this fact: it cannot be replaced by your own entry or a "
+    "document. If it is out of date, have it corrected where it is kept and request the data "
+    "again from the state systems."
+)
+
+
+class StateFactReported(SupplierActionError):
+    """The supplier tried to override a fact a state system reports (SUP-3)."""
+
+    code = "state_fact"
+    message = STATE_FACT_MESSAGE
+
+
+class EditionChanged(SupplierActionError):
+    """The rules in force changed since the draft was started: it is now checked under the
+    edition in force on the day of filing (SUP-8) and must be checked and signed again."""
+
+    code = "edition_changed"
+    message = _(
+        "The rules changed after you started this application. It is now checked under the "
+        "rules in force today: check it again and sign the new form."
+    )
+
+
+class RegionUnknown(SupplierActionError):
+    code = "region_unknown"
+    message = _(
+        "The region where you are registered cannot be told from your legal address. Give the "
+        "legal address with its oblast or city of republican significance."
+    )
+
+
 class StaleAnnex(SupplierActionError):
     code = "stale_annex"
     message = _(

@@ -24,6 +24,7 @@ from suppliers.models import (
     Specialist,
     SuppliedStateItem,
 )
+from suppliers.services.errors import STATE_FACT_MESSAGE
 
 
 def _fields(application: Application, names: tuple[str, ...]) -> dict[str, Any]:
@@ -349,7 +350,9 @@ def _save_state_data(application: Application, data: dict, user: User):
     """2022 p.6 last paragraph; SUP-3, SUP-5: the supplier enters what the state did not return.
 
     ``data["items"]``: item code -> value. An item the state confirms cannot be entered: state
-    data is shown read-only and never overwritten by the supplier (SUP-3).
+    data is shown read-only and never overwritten by the supplier (SUP-3); nor can a fact the
+    state reports against the supplier (a dispensary registration, an ended IE registration):
+    the whole entry is refused and nothing saved before is touched.
     """
     values = dict(data.get("items") or {})
     rows = {row.code: row for row in selectors.state_data_rows(application)}
@@ -360,6 +363,8 @@ def _save_state_data(application: Application, data: dict, user: User):
             errors.setdefault(f"state-{code}", []).append(
                 _("This item is not asked of this kind of supplier.")
             )
+        elif row.reported:
+            errors.setdefault(f"state-{code}", []).append(STATE_FACT_MESSAGE)
         elif row.confirmed:
             errors.setdefault(f"state-{code}", []).append(
                 _("This data comes from the state systems and cannot be changed.")
@@ -378,6 +383,10 @@ def _save_state_data(application: Application, data: dict, user: User):
         else:
             application.supplied_state_items.filter(item_code=code).delete()
     after = {s.item_code: s.value for s in application.supplied_state_items.all()}
+    if "legal_address" in values:
+        from suppliers.services.supplier import update_registered_region
+
+        update_registered_region(supplier=application.supplier, user=user, application=application)
     return before, after
 
 

@@ -15,6 +15,7 @@ from suppliers import selectors
 from suppliers.models import (
     AnnexDocument,
     Application,
+    Supplier,
 )
 from suppliers.selectors import completeness_problems
 from suppliers.services.common import (
@@ -24,9 +25,16 @@ from suppliers.services.common import (
     _require_eligible,
     _require_rights,
     _sign,
+    _touch,
     _verified_signer,
 )
-from suppliers.services.errors import ApplicationIncomplete, StaleAnnex, SupplierActionError
+from suppliers.services.errors import (
+    ApplicationIncomplete,
+    EditionChanged,
+    RegionUnknown,
+    StaleAnnex,
+    SupplierActionError,
+)
 
 ANNEX_LANGUAGES = ("kk", "ru")
 
@@ -49,6 +57,8 @@ def prepare_annex(
     if user is not None:
         _require_rights(user=user, supplier=application.supplier)
     _require_draft(application)
+    # The form shown for signing is the one of the edition it will be filed under (SUP-8).
+    application = _refile_under_edition_in_force(application=application, user=user)
     problems = completeness_problems(application)
     if problems:
         raise ApplicationIncomplete(problems)
@@ -101,11 +111,19 @@ def submit_application(
     draft -> submitted, goes to the region where the supplier is registered, and its review
     deadline is computed from its edition and the working-day calendar from the day it arrives.
 
+    The region is the one of the supplier's legal address (SUP-8), and the edition is the one in
+    force on the day of filing, not the one the draft was started under: a draft that crossed an
+    edition's boundary is moved to the edition in force and refused with ``EditionChanged``, so
+    that it is checked and signed again under it.
+
     The signature is verified before the transaction (NCANode, OCSP): the checks run once
     without the lock, so that a refusal comes first, and again under it.
     """
     supplier = application.supplier
     _require_rights(user=user, supplier=supplier)
+    refiled = _refile_under_edition_in_force(application=application, user=user)
+    if refiled.edition_code != application.edition_code:
+        raise EditionChanged()
     _require_submittable(application, annex)
     signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf))
     with transaction.atomic(durable=True):
@@ -113,6 +131,9 @@ def submit_application(
         annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
         _require_submittable(locked, annex)
         edition = locked.edition
+        region = selectors.registered_region(supplier, application=locked)
+        if region is None:
+            raise RegionUnknown()
         signature = _sign(
             supplier=supplier,
             user=user,
@@ -130,8 +151,11 @@ def submit_application(
         locked.submitted_at = timezone.now()
         arrived_on = selectors.arrival_day(locked.submitted_at)
         locked.review_due = selectors.review_deadline(edition=edition, arrived_on=arrived_on)
-        locked.region = supplier.region
+        locked.region = region
         locked.save()
+        if supplier.region_id != region.pk:
+            Supplier.objects.filter(pk=supplier.pk).update(region=region)
+            supplier.region = region
         event = audit.record(
             actor=user,
             action="application.submitted",
@@ -142,7 +166,7 @@ def submit_application(
                 "annex": annex.pk,
                 "annex_sha256": annex.sha256,
                 "signature": signature.pk,
-                "region": supplier.region.kato,
+                "region": region.kato,
                 "arrived_on": arrived_on,
                 "review_due": locked.review_due,
                 "edition": edition.code,
@@ -172,6 +196,33 @@ def _require_submittable(application: Application, annex: AnnexDocument) -> None
     if problems:
         raise ApplicationIncomplete(problems)
     _require_eligible(application.supplier.identifier)
+
+
+def _refile_under_edition_in_force(*, application: Application, user: User | None) -> Application:
+    """Move a draft to the edition in force today when it was started under another one (2022
+    p.10; SUP-8: the edition that governs an application is fixed when it is filed). The data
+    count as changed, so a form rendered under the old edition can no longer be signed."""
+    filed = selectors.filing_edition(filed_at=timezone.now())
+    if filed.code == application.edition_code:
+        return application
+    with transaction.atomic():
+        locked = _locked(application)
+        _require_draft(locked)
+        before = locked.edition_code
+        if before != filed.code:
+            locked.edition_code = filed.code
+            locked.save(update_fields=["edition_code", "updated_at"])
+            _touch(locked)
+            audit.record(
+                actor=user,
+                action="application.edition_changed",
+                obj=locked,
+                before={"edition": before},
+                after={"edition": filed.code},
+                basis=filed.clause_for("commission_routing"),
+                role=Role.SUPPLIER if user else "",
+            )
+    return locked
 
 
 def withdraw_application(*, application: Application, user: User) -> Application:

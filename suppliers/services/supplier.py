@@ -10,7 +10,7 @@ from portal.audit import services as audit
 from portal.editions import edition_for
 from portal.editions.base import SupplierKind
 from portal.identifiers import validate_bin, validate_iin
-from portal.models import Region, Role, User
+from portal.models import Role, User
 from suppliers import selectors
 from suppliers.models import (
     Application,
@@ -33,10 +33,11 @@ from suppliers.services.errors import (
 # --- starting (SUP-1, SUP-2) ---
 
 
-def start_as_supplier(
-    *, user: User, kind: str, identifier: str, name: str, region: Region
-) -> Supplier:
+def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> Supplier:
     """The person starts as a supplier of ``kind`` by BIN/IIN (2022 p.3, SUP-1).
+
+    The region is not chosen: it follows from the legal address once the state data arrives or
+    the supplier enters it (SUP-8, ``selectors.registered_region``).
 
     The kind must be one the edition in force admits (2022 p.2(4); 2020 p.2(2) has no individual
     assistants); the person must act for the BIN (a legal entity) or hold the IIN; and the one
@@ -61,7 +62,7 @@ def start_as_supplier(
     with transaction.atomic(durable=True):
         supplier, created = Supplier.objects.select_for_update().get_or_create(
             identifier=identifier,
-            defaults={"kind": kind, "name": name, "region": region, "created_by": user},
+            defaults={"kind": kind, "name": name, "created_by": user},
         )
         if supplier.kind != kind:
             raise SupplierActionError(
@@ -78,7 +79,6 @@ def start_as_supplier(
                     "kind": kind,
                     "identifier": identifier,
                     "name": name,
-                    "region": region.kato,
                 },
                 basis=edition.clause_for("supplier_kinds"),
                 role=Role.SUPPLIER,
@@ -153,9 +153,35 @@ def refresh_state_data(*, supplier: Supplier, user: User | None = None) -> State
         raise OfferNotAccepted()
     draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
     edition = draft.edition if draft else edition_for()
-    return fetch_state_data(
+    result = fetch_state_data(
         identifier=supplier.identifier,
         supplier_kind=supplier.kind,
         requested_by=user,
         edition=edition,
     )
+    update_registered_region(supplier=supplier, user=user)
+    return result
+
+
+def update_registered_region(
+    *, supplier: Supplier, user: User | None = None, application: Application | None = None
+) -> Supplier:
+    """Keep the supplier's region of registration the region of its legal address (2022 p.10;
+    SUP-8): the state's registered address, or the one the supplier entered where no state
+    system has it. An address whose region cannot be told leaves the region as it was."""
+    region = selectors.registered_region(supplier, application=application)
+    if region is None or region.pk == supplier.region_id:
+        return supplier
+    before = supplier.region.kato if supplier.region_id else None
+    Supplier.objects.filter(pk=supplier.pk).update(region=region)
+    supplier.region = region
+    audit.record(
+        actor=user,
+        action="supplier.region_from_legal_address",
+        obj=supplier,
+        before={"region": before},
+        after={"region": region.kato},
+        basis=edition_for().clause_for("commission_routing"),
+        role=Role.SUPPLIER if user else "",
+    )
+    return supplier

@@ -64,7 +64,28 @@ def _upload_documents(
     ``expires_on``); the files that passed are stored even when another one failed.
     """
     errors: dict[str, dict[str, list]] = {}
-    for requirement in selectors.document_requirements(application):
+    requirements = selectors.document_requirements(application)
+    asked = {upload_prefix(r) for r in requirements}
+    reported = selectors.state_reported_facts(application)
+    for key in request.FILES:
+        prefix = key.removesuffix("-file")
+        code = prefix.removeprefix("proof-")
+        if key.endswith("-file") and prefix not in asked and code in reported:
+            # A "proof" posted for something the page does not ask to prove: the service refuses
+            # it when it would override a fact the state systems report (SUP-3).
+            try:
+                services.add_document(
+                    application=application,
+                    uploaded_file=request.FILES[key],
+                    doc_type=DocType.PROOF_OF_DATA,
+                    user=request.user,
+                    item_code=code,
+                )
+            except (services.SupplierActionError, ValidationError) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                messages.error(request, message)
+                errors[f"id_{prefix}"] = {"file": [message]}
+    for requirement in requirements:
         if requirement.section != section:
             continue
         prefix = upload_prefix(requirement)

@@ -208,7 +208,14 @@ class SectionPage:
         if self.state_form is not None:
             if not self.state_form.is_valid():
                 return False
-            return self._save({"items": dict(self.state_form.cleaned_data)})
+            items = dict(self.state_form.cleaned_data)
+            # An entry posted for an item the page does not offer (state data, a fact the state
+            # reports) goes to the service, which refuses it and says why (SUP-3).
+            for key in self.data:
+                code = key.removeprefix("state-")
+                if key.startswith("state-") and code not in items and self.data.get(key):
+                    items[code] = self.data.get(key)
+            return self._save({"items": items})
         if self.form is None:  # documents only
             return self._save({})
         if not self.form.is_valid():

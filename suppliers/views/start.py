@@ -57,8 +57,9 @@ def cabinet(request: HttpRequest) -> HttpResponse:
 
 @cabinet_page(supplier=False)
 def start(request: HttpRequest) -> HttpResponse:
-    """Start as a supplier (2022 p.3, p.5; SUP-1, SUP-2): the kind the key allows, the region,
-    what is offered, and whether the supplier may apply at all (``admission_eligibility``)."""
+    """Start as a supplier (2022 p.3, p.5; SUP-1, SUP-2): the kind the key allows, what is
+    offered (the region follows from the legal address, SUP-8), and whether the supplier may
+    apply at all (``admission_eligibility``)."""
     if request.supplier is not None:
         return redirect("suppliers:cabinet")
     edition = edition_for()
@@ -79,7 +80,6 @@ def start(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 identifier=identifier,
                 name=form.cleaned_data["name"],
-                region=form.cleaned_data["region"],
             )
         except services.SupplierActionError as error:
             form.add_error(None, str(error))

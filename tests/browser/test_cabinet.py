@@ -73,13 +73,13 @@ def item_id(code: str) -> str:
 
 
 def start_and_sign_the_offer(page, *, kind: str, offer: str) -> Supplier:
-    """The start page (SUP-2): the kind the key allows, the region, the offer; then the public
-    offer signed through the sandbox NCALayer; the state data page follows (SUP-3)."""
+    """The start page (SUP-2): the kind the key allows and the offer (no region: SUP-8); then
+    the public offer signed through the sandbox NCALayer; the state data page follows (SUP-3)."""
     page.locator(".service-nav a[href='/cabinet/']").click()
     expect(page).to_have_url(re.compile(r"/cabinet/start/$"))
     assert_accessible(page)
     page.locator(f"input[name='kind'][value='{kind}']").check()
-    page.select_option("#id_region", region_id(ASTANA))
+    expect(page.locator("#id_region")).to_have_count(0)  # SUP-8: from the legal address
     page.locator(f"input[name='offers'][value='{offer}']").check()
     page.locator("main form button[type='submit']").click()
 

@@ -74,6 +74,22 @@ def test_legal_entity_data_is_mapped_with_its_provenance(soap_gateway):
     assert not entity.is_liquidated
 
 
+@pytest.mark.req("SUP-8")
+def test_the_legal_address_is_the_registered_one_never_the_actual_one(soap_gateway):
+    actual = (
+        "<StatCommInfo><AddressFact><NameRu>Алматинская область, г. Конаев, ул. Абая, 1"
+        "</NameRu></AddressFact></StatCommInfo>"
+    )
+    soap_gateway.services["GbdulInfoByBin_v2"] = lambda bin: GBD_UL.format(
+        bin=bin, liquidation=actual
+    )
+
+    entity = lookup_source("gbd_ul").lookup("090440023188")
+
+    assert entity.legal_address == "г. Астана, район Есиль, проспект Мәңгілік Ел, 20"
+    assert entity.actual_address == "Алматинская область, г. Конаев, ул. Абая, 1"
+
+
 def test_a_liquidated_legal_entity_is_recognised(soap_gateway):
     liquidation = "<Liquidation><LiqDate>2026-10-01+06:00</LiqDate></Liquidation>"
     soap_gateway.services["GbdulInfoByBin_v2"] = lambda bin: GBD_UL.format(

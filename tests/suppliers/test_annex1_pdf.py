@@ -36,7 +36,6 @@ from suppliers.models import (
     Offering,
     ServiceAddress,
     Specialist,
-    Supplier,
     SupportingDocument,
 )
 from tests.factories import (
@@ -58,6 +57,8 @@ HEAD_IIN, COMPANY_BIN = "770303300016", "100440000014"
 ASSISTANT_IIN = iin_from_sequence(7_007, female=True)
 
 COMPANY_NAME = "«Қазақстан Өңір Ұстаздары» ЖШС"
+COMPANY_FULL_NAME_KK = "«Қазақстан Өңір Ұстаздары» жауапкершілігі шектеулі серіктестігі"
+COMPANY_FULL_NAME_RU = "Товарищество с ограниченной ответственностью «Қазақстан Өңір Ұстаздары»"
 CERTIFICATE_PDF = pdf_bytes()
 
 
@@ -163,8 +164,10 @@ def legal_entity_application(*, edition_code: str = "2022") -> Application:
             fetched_at=FETCHED_AT,
             raw="",
             bin=COMPANY_BIN,
-            full_name_kk="«Қазақстан Өңір Ұстаздары» жауапкершілігі шектеулі серіктестігі",
-            full_name_ru="Товарищество с ограниченной ответственностью «Қазақстан Өңір Ұстаздары»",
+            full_name_kk=COMPANY_FULL_NAME_KK,
+            full_name_ru=COMPANY_FULL_NAME_RU,
+            registered_on=datetime.date(2010, 4, 1),
+            registration_number="38417-1901-ТОО",
             short_name_kk=COMPANY_NAME,
             short_name_ru="ТОО «Қазақстан Өңір Ұстаздары»",
             legal_address="г. Алматы, Медеуский район, пр. Абая, 52",
@@ -309,14 +312,17 @@ def test_russian_annex_is_the_2022_form_filled_with_the_legal_entitys_data():
     assert "Приложение 1 к Правилам допуска поставщиков товаров и (или) услуг" in text
     assert "Заявление на допуск и регистрацию на портале социальных услуг" in text
     assert "Прошу допустить и зарегистрировать на портале социальных услуг" in text
-    assert COMPANY_NAME in text
+    # SUP-7: the name the state certifies, in the form's language, not the one typed at the start
+    assert f"{COMPANY_FULL_NAME_RU} (полное наименование" in text
     assert COMPANY_BIN in text
     assert "Юридический адрес г. Алматы, Медеуский район, пр. Абая, 52" in text
     assert "Электронная почта info@ustaz.example" in text
     assert "Контактный телефон +77011234567, +77272501020" in text
     assert "Факс +77272501021" in text
     assert "все прилагаемые документы соответствуют действительности" in text
-    assert "☒ Даю согласие на сбор и обработку моих персональных данных" in text
+    # SUP-7: the seed's form has no box before the consent to personal-data processing
+    assert "нет. Даю согласие" not in text
+    assert "действительными. Даю согласие на сбор и обработку моих персональных данных" in text
     assert (
         "Даю согласие на опубликование персональных данных или сведений в реестре и (или) "
         "регистре поставщиков на портале ☒ да, ☐ нет." in text
@@ -349,7 +355,8 @@ def test_kazakh_annex_is_the_2022_form_in_kazakh_with_kazakh_letters_intact():
     assert COMPANY_NAME in text  # Қ, Ө, Ң, Ұ survive extraction
     assert COMPANY_BIN in text
     assert "Заңды мекенжайы г. Алматы, Медеуский район, пр. Абая, 52" in text
-    assert "☒ Әлеуметтік қызметтер порталында тіркеу және оны пайдалану үшін" in text
+    assert "☒ Әлеуметтік қызметтер порталында" not in text  # no box the seed does not have
+    assert "болып табылады. Әлеуметтік қызметтер порталында тіркеу және оны пайдалану үшін" in text
     assert "дербес деректерімді жинауға және өңдеуге келісім беремін" in text
     assert "жариялауға келісім беремін ☒ иә, ☐ жоқ." in text
     assert "Күні: «05» наурыз 2024 жыл" in text
@@ -472,8 +479,9 @@ def test_annex_embeds_its_own_font_covering_the_kazakh_letters(language):
 @pytest.mark.req("SUP-7")
 def test_every_kazakh_letter_round_trips_through_the_pdf():
     application = legal_entity_application()
-    Supplier.objects.filter(pk=application.supplier_id).update(name=f"{KAZAKH_LETTERS} Қазақстан")
-    application.refresh_from_db()
+    record = StateRecord.objects.get(identifier=COMPANY_BIN, source=gbd_ul.NAME)
+    record.data["full_name_kk"] = f"{KAZAKH_LETTERS} Қазақстан"
+    record.save()
 
     text = pdf_text(render_annex1(application, language="kk", on=ON))
 
@@ -499,8 +507,9 @@ def test_annex_is_a_tagged_pdf_ua_document_with_title_and_language(language):
         "ru": "Заявление на допуск и регистрацию на портале социальных услуг",
         "kk": "Әлеуметтік қызметтер порталына жіберуге және тіркеуге өтініш",
     }[language]
-    assert reader.metadata.title == f"{title}: {COMPANY_NAME}"
-    assert reader.metadata.author == COMPANY_NAME
+    name = {"ru": COMPANY_FULL_NAME_RU, "kk": COMPANY_FULL_NAME_KK}[language]  # SUP-7
+    assert reader.metadata.title == f"{title}: {name}"
+    assert reader.metadata.author == name
 
 
 @pytest.mark.req("SUP-7")

@@ -1,0 +1,116 @@
+"""Where a supplier is registered and under which edition its application is filed (SUP-8).
+
+The application goes to the commission of the region where the supplier is registered: the
+region of its legal address (2022 p.10), not a region it picks. The legal address is the one the
+state source gives as registered (ГБД ЮЛ: the entity's registered address, not its actual one;
+ГБД ФЛ: the registration address), or, where no state system has it, the legal address the
+supplier enters (2022 p.6 last paragraph).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+from egov_gateway.coverage import holder_of
+from egov_gateway.selectors import current_state_data
+from portal.editions import Edition, edition_for
+from portal.models import Region
+from suppliers.models import Application, Supplier
+
+LEGAL_ADDRESS = "legal_address"
+_OBLAST_WORD = r"(?:обл\w*|region)"
+
+
+def legal_address_of(supplier: Supplier, *, application: Application | None = None) -> str:
+    """The supplier's registered (legal) address: the state's where a state system gave it,
+    else what the supplier entered in ``application`` (its draft, by default)."""
+    holder = holder_of(LEGAL_ADDRESS, supplier_kind=supplier.kind)
+    record = current_state_data(identifier=supplier.identifier).get(holder or "")
+    if record is not None and record.found and (record.data.get(LEGAL_ADDRESS) or "").strip():
+        return record.data[LEGAL_ADDRESS].strip()
+    if application is None:
+        application = supplier.applications.filter(status=Application.Status.DRAFT).first()
+    if application is None:
+        return ""
+    entered = application.supplied_state_items.filter(item_code=LEGAL_ADDRESS).first()
+    return entered.value.strip() if entered else ""
+
+
+def registered_region(
+    supplier: Supplier, *, application: Application | None = None
+) -> Region | None:
+    """The region of the supplier's legal address (SUP-8), None while it cannot be told."""
+    return region_of_address(legal_address_of(supplier, application=application))
+
+
+def region_of_address(address: str) -> Region | None:
+    """The active region (oblast, city of republican significance, capital) an address names.
+
+    An oblast is looked for first ("Алматинская область, г. Конаев" is in the oblast, not the
+    city); of the cities, the one named first. Names come from the regions' reference data in
+    Kazakh, Russian and English, so a region an operator adds is recognised too.
+    """
+    text = " ".join((address or "").lower().replace("ё", "е").split())
+    if not text:
+        return None
+    oblasts, cities = _region_patterns()
+    for pk, pattern in oblasts:
+        if pattern.search(text):
+            return Region.objects.get(pk=pk)
+    found = [(m.start(), pk) for pk, pattern in cities if (m := pattern.search(text))]
+    return Region.objects.get(pk=min(found)[1]) if found else None
+
+
+@lru_cache(maxsize=1)
+def _cached_patterns(key: tuple) -> tuple[list, list]:
+    oblasts, cities = [], []
+    for pk, kind, names in key:
+        if kind == Region.Kind.OBLAST:
+            alternatives = []
+            for name in names:
+                words = name.split()
+                if len(words) >= 2 and re.match(_OBLAST_WORD, words[0]):  # "область Абай"
+                    core = " ".join(words[1:])
+                    alternatives.append(rf"{_OBLAST_WORD}\.?\s+{re.escape(core)}\b")
+                    alternatives.append(rf"\b{re.escape(core)}\w*\s+{_OBLAST_WORD}")
+                elif len(words) >= 2:  # "Ақмола облысы", "Акмолинская область", "Akmola Region"
+                    core = " ".join(words[:-1])
+                    stem = core[:-2] if core.endswith(("ая", "ий")) else core
+                    alternatives.append(rf"\b{re.escape(stem)}\w*\.?\s+{_OBLAST_WORD}")
+            if alternatives:
+                oblasts.append((pk, re.compile("|".join(alternatives))))
+        else:
+            cores = set()
+            for name in names:
+                words = [w for w in name.split() if w not in ("город", "қаласы", "city", "г.")]
+                if words:
+                    cores.add(" ".join(words))
+            pattern = "|".join(
+                rf"\b{re.escape(core)}\b(?!\w*\.?\s+{_OBLAST_WORD})" for core in cores
+            )
+            cities.append((pk, re.compile(pattern)))
+    return oblasts, cities
+
+
+def _region_patterns() -> tuple[list, list]:
+    key = tuple(
+        (
+            region.pk,
+            region.kind,
+            tuple(
+                " ".join(n.lower().replace("ё", "е").split())
+                for n in (region.name_kk, region.name_ru, region.name_en)
+                if n
+            ),
+        )
+        for region in Region.objects.filter(is_active=True).order_by("kato")
+    )
+    return _cached_patterns(key)
+
+
+def filing_edition(*, filed_at: datetime.datetime | datetime.date) -> Edition:
+    """The edition that governs an application signed and filed at ``filed_at`` (SUP-8): the one
+    in force on the day it is filed, whatever edition its draft was started under."""
+    return edition_for(filed_at)
