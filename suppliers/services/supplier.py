@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from egov_gateway.services import StateDataResult, fetch_state_data
+from egov_gateway.services import StateDataResult, fetch_state_data, watch
 from portal.audit import services as audit
 from portal.editions import edition_for
 from portal.editions.base import SupplierKind
@@ -90,7 +90,8 @@ def accept_public_offer(
     *, supplier: Supplier, user: User, cms: bytes, offer_bytes: bytes
 ) -> OfferAcceptance:
     """The supplier signs the public offer with EDS on the start page (2022 p.5; 2020 p.4;
-    SUP-2), then the state data is requested (2022 p.6; SUP-3).
+    SUP-2), then the state data is requested (2022 p.6; SUP-3). From then on the supplier is
+    watched: the weekly sync emits change events for it (SYNC-2, DER-2).
 
     ``offer_bytes`` must be exactly a version of the offer text (``selectors.render_offer``);
     the signature must be valid over those bytes and, for a legal entity, made by its head or a
@@ -122,6 +123,8 @@ def accept_public_offer(
             offer_version=version,
             language=language,
         )
+        # From the offer on, the weekly sync reports what the state systems say of it (SYNC-2).
+        watch(identifier=supplier.identifier, kind=supplier.kind)
         audit.record(
             actor=user,
             action="supplier.offer_accepted",
