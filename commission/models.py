@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -326,3 +327,161 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.member} {self.choice}"
+
+
+class ProtocolCounter(models.Model):
+    """The last protocol number of a commission in a year: numbers run without gaps, taken under
+    this row's lock in the transaction that forms the protocol."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commission} {self.year}: {self.last_number}"
+
+
+# What a protocol says: fixed from the moment it is numbered; its PDF from the moment it is made.
+PROTOCOL_CONTENT = (
+    "commission",
+    "year",
+    "number",
+    "item",
+    "decision",
+    "refusal_reasons",
+    "formed_on",
+)
+
+
+class Protocol(ConcurrentTransitionMixin, models.Model):
+    """The protocol of the commission's decision on an application (Протокол, Annex 2; 2022
+    p.14): formed by the secretary from the members' signed decisions, signed with EDS by the
+    members who decided, the presiding member and the secretary over the exact PDF bytes, then
+    published on the portal within one working day of its signing (p.15).
+
+    It is numbered first (a short transaction under the counter's lock), then its PDF is made
+    outside any lock and attached. Database triggers refuse any change of what it says once
+    numbered, and of its PDF once made.
+    """
+
+    class Status(models.TextChoices):
+        NUMBERED = "numbered", _("numbered, its form being made")
+        FORMED = "formed", _("formed, awaiting signatures")
+        SIGNED = "signed", _("signed")
+        PUBLISHED = "published", _("published")
+
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="protocols", verbose_name=_("commission")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="protocol", verbose_name=_("agenda item")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=AgendaItem.Proposal.choices)
+    refusal_reasons = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("refusal reasons")
+    )
+    formed_on = models.DateField(_("date of the protocol"))
+    pdf = models.BinaryField(_("PDF"), editable=False, default=bytes)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False, blank=True)
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NUMBERED, protected=True
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    publication_due = models.DateField(_("to be published by"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("protocol")
+        verbose_name_plural = _("protocols")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "year", "number"], name="one_protocol_per_number"
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="protocol_content_is_fixed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(*PROTOCOL_CONTENT),
+            ),
+            pgtrigger.Protect(
+                name="protocol_pdf_is_made_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.sha256 <> '' AND (OLD.pdf IS DISTINCT FROM NEW.pdf"
+                    " OR OLD.sha256 IS DISTINCT FROM NEW.sha256)"
+                ),
+            ),
+            pgtrigger.Protect(name="protocol_is_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Protocol № %(number)s of %(day)s")
+            % {"number": self.number, "day": self.formed_on.strftime("%d.%m.%Y")}
+        )
+
+    @property
+    def label(self) -> str:
+        return f"№ {self.number}/{self.year} ({self.formed_on:%d.%m.%Y})"
+
+    @transition(field=status, source=Status.NUMBERED, target=Status.FORMED)
+    def attach_form(self) -> None:
+        """The PDF of the form is made with the protocol's number (2022 p.14, Annex 2)."""
+
+    @transition(field=status, source=Status.FORMED, target=Status.SIGNED)
+    def complete_signatures(self) -> None:
+        """Every required signer has signed the exact PDF."""
+
+    @transition(field=status, source=Status.SIGNED, target=Status.PUBLISHED)
+    def publish(self) -> None:
+        """The secretary publishes it on the portal (2022 p.15; COM-7)."""
+
+
+class ProtocolSignature(models.Model):
+    """One EDS signature of the protocol's PDF, with the capacity in which it was given."""
+
+    class Capacity(models.TextChoices):
+        MEMBER = "member", _("member of the commission")
+        CHAIR = "chair", _("presiding member")
+        SECRETARY = "secretary", _("secretary of the commission")
+
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("protocol")
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
+    )
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices)
+    signature = models.OneToOneField(
+        "eds.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("signature")
+    )
+
+    class Meta:
+        verbose_name = _("signature of the protocol")
+        verbose_name_plural = _("signatures of the protocol")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "signer", "capacity"], name="one_signature_per_capacity"
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="protocol_signature_is_fixed",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol}: {self.signer} ({self.capacity})"

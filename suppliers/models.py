@@ -149,6 +149,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
+        UNDER_REVIEW = "under_review", _("under review by the commission")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     supplier = models.ForeignKey(
@@ -210,6 +213,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # review_due with the clauses that fix it, as a portal.deadlines.Deadline (CAL-2).
     review_deadline = HeldDeadline(day_field="review_due", parameter=REVIEW_PERIODS)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The commission's decision, once its protocol is published (2022 p.15-16; SUP-9).
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_protocol = models.CharField(_("protocol of the decision"), max_length=100, blank=True)
+    refusal_reasons = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("refusal reasons")
+    )
     region = models.ForeignKey(
         "portal.Region",
         on_delete=models.PROTECT,
@@ -259,9 +268,30 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def submit(self) -> None:
         """Draft -> submitted (2022 p.10; 2020 p.9)."""
 
-    @transition(field=status, source=[Status.DRAFT, Status.SUBMITTED], target=Status.WITHDRAWN)
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW],
+        target=Status.WITHDRAWN,
+    )
     def withdraw(self) -> None:
         """Withdrawn by the supplier before the commission decides."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.UNDER_REVIEW)
+    def take_under_review(self) -> None:
+        """Put on the agenda of the commission's meeting (2022 p.13; 2020 p.13: accepted by the
+        secretary and put to the commission)."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED)
+    def approve(self) -> None:
+        """Admitted and registered: the protocol of admission is published (2022 p.15-17)."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.REFUSED)
+    def refuse(self) -> None:
+        """Refused with reasons: the protocol of refusal is published (2022 p.15-16)."""
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.UNDER_REVIEW)
 
 
 class Offering(models.Model):

@@ -16,6 +16,7 @@ from commission.services.meetings import (
     record_attendance,
     schedule_meeting,
 )
+from commission.services.protocols import form_protocol, publish_protocol, sign_protocol
 from commission.services.votes import cast_vote, vote_document
 
 __all__ = [
@@ -26,11 +27,14 @@ __all__ = [
     "close_item",
     "composition_snapshot",
     "form_composition",
+    "form_protocol",
     "history_problems",
     "open_meeting",
+    "publish_protocol",
     "put_proposal",
     "record_attendance",
     "require_valid_composition",
     "schedule_meeting",
+    "sign_protocol",
     "vote_document",
 ]

@@ -57,16 +57,22 @@ def schedule_meeting(
 ) -> Meeting:
     """The secretary schedules a meeting with its agenda (2022 p.13-14). The composition in
     force on that day must be valid (COM-1); each application must await the decision of this
-    region's commission."""
+    region's commission, and is under its review from now on (2020 p.13: accepted and put to the
+    commission)."""
     composition = require_valid_composition(commission=commission, day=held_on)
     if composition.secretary_id != secretary.pk:
         raise NotTheSecretary()
-    for application in applications:
-        if (
-            application.region_id != commission.region_id
-            or application.status != Application.Status.SUBMITTED
-        ):
+    locked = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[application.pk for application in applications])
+        .order_by("pk")
+    )
+    for application in locked:
+        if application.region_id != commission.region_id or not application.awaits_decision:
             raise NotOnTheAgenda()
+        if application.status == Application.Status.SUBMITTED:
+            application.take_under_review()
+            application.save(update_fields=["status", "updated_at"])
     meeting = Meeting.objects.create(
         commission=commission, composition=composition, held_on=held_on, scheduled_by=secretary
     )

@@ -61,7 +61,7 @@ def application_status(
             due=None,
             can_withdraw=True,
         )
-    if status == Application.Status.SUBMITTED:
+    if status in (Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW):
         return StatusView(
             status=status,
             stage=_("Submitted: with the commission"),
@@ -86,7 +86,8 @@ def application_status(
             submitted_on=submitted_on,
             region_name=region_name,
         )
-    # States added by the commission workspace show their own label until it describes them.
+    if status in (Application.Status.APPROVED, Application.Status.REFUSED):
+        return _decided(application, submitted_on=submitted_on, region_name=region_name)
     return StatusView(
         status=status,
         stage=application.get_status_display(),
@@ -95,6 +96,38 @@ def application_status(
         submitted_on=submitted_on,
         region_name=region_name,
         deadline=deadline,
+    )
+
+
+def _decided(application: Application, *, submitted_on, region_name: str) -> StatusView:
+    """ "Одобрено" or "Отказано" with the reasons of the published protocol (2022 p.16)."""
+    edition = application.edition
+    protocol = {"protocol": application.decision_protocol}
+    if application.status == Application.Status.APPROVED:
+        return StatusView(
+            status=application.status,
+            stage=_("Approved"),
+            next_step=_(
+                "The commission admitted and registered you (protocol %(protocol)s). You are "
+                "listed in the registers that fit what you offer."
+            )
+            % protocol,
+            due=None,
+            submitted_on=submitted_on,
+            region_name=region_name,
+        )
+    return StatusView(
+        status=application.status,
+        stage=_("Refused"),
+        next_step=_(
+            "The commission refused the application (protocol %(protocol)s) for the reasons "
+            "below. You may correct them and apply again."
+        )
+        % protocol,
+        due=None,
+        reasons=tuple(edition.refusal_reason(code).text for code in application.refusal_reasons),
+        submitted_on=submitted_on,
+        region_name=region_name,
     )
 
 
@@ -112,9 +145,9 @@ def arrival_day(moment: datetime.datetime) -> datetime.date:
 
 def submitted_applications(*, region=None) -> QuerySet[Application]:
     """Applications with the commission (operators' and, later, the commission's list)."""
-    applications = Application.objects.filter(status=Application.Status.SUBMITTED).select_related(
-        "supplier", "region"
-    )
+    applications = Application.objects.filter(
+        status__in=(Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW)
+    ).select_related("supplier", "region")
     if region is not None:
         applications = applications.filter(region=region)
     return applications.order_by("review_due", "submitted_at")

@@ -131,7 +131,7 @@ def test_the_vote_count_of_all_members_decides_not_of_those_present(region):
     closed = services.close_item(item=first, by=chair)
     assert closed.status == AgendaItem.Status.NO_DECISION
     first.application.refresh_from_db()
-    assert first.application.status == Application.Status.SUBMITTED, "still under review"
+    assert first.application.status == Application.Status.UNDER_REVIEW, "still under review"
 
     services.put_proposal(
         item=second, by=chair, proposal=AgendaItem.Proposal.REFUSE, reasons=["untrue_data"]

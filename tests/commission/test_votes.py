@@ -11,79 +11,17 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from commission import selectors, services
-from commission.models import AgendaItem, Commission, Meeting, Seat, Vote
+from commission.models import AgendaItem, Vote
 from commission.services.votes import VoteRefused
 from egov_gateway.eds.models import Signature
-from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.testpki import build_test_pki, demo_people
 from portal.audit.models import AuditEvent
-from suppliers.models import Application
+from tests.commission.helpers import chair, open_meeting, proposed, signed
 from tests.factories import UserFactory
-from tests.suppliers.factories import ApplicationFactory
 
-ASTANA = "710000000"
 REPETITIONS = 50
-
-
-@pytest.fixture(scope="module")
-def demo_pki(tmp_path_factory):
-    return build_test_pki(
-        tmp_path_factory.mktemp("commission-pki"),
-        demo_people(),
-        algorithms=("rsa",),
-        base_url="http://127.0.0.1:9",
-    )
-
-
-@pytest.fixture
-def trusted(demo_pki, settings):
-    for name, value in demo_pki.settings_overrides().items():
-        setattr(settings, name, value)
-    settings.NCANODE_URL = ""
-    return demo_pki
-
-
-@pytest.fixture
-def commission(transactional_db, trusted) -> Commission:
-    call_command("load_demo", verbosity=0)
-    return Commission.objects.get(region__kato=ASTANA)
-
-
-def open_meeting(commission, *, items: int = 1, absent: int = 0) -> Meeting:
-    composition = commission.compositions.get()
-    applications = [
-        ApplicationFactory(status=Application.Status.SUBMITTED, region=commission.region)
-        for _ in range(items)
-    ]
-    meeting = services.schedule_meeting(
-        commission=commission,
-        secretary=composition.secretary,
-        held_on=composition.effective_from,
-        applications=applications,
-    )
-    members = selectors.members_of(composition)  # the chair first
-    present = members[: len(members) - absent]
-    services.record_attendance(meeting=meeting, secretary=composition.secretary, present=present)
-    return services.open_meeting(meeting=meeting, by=chair(commission))
-
-
-def chair(commission):
-    return commission.compositions.get().seats.get(office=Seat.Office.CHAIR).member
-
-
-def proposed(item, commission, proposal=AgendaItem.Proposal.ADMIT, reasons=()):
-    return services.put_proposal(
-        item=item, by=chair(commission), proposal=proposal, reasons=reasons
-    )
-
-
-def signed(pki, item, member, choice, *, document=None) -> bytes:
-    document = document or services.vote_document(item=item, member=member, choice=choice)
-    return pki.key_for(member.iin, Purpose.SIGN).sign(document)
 
 
 @pytest.mark.req("COM-5")

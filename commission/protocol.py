@@ -1,0 +1,74 @@
+"""The protocol's PDF (Annex 2 of edition 2022, as amended by Order No. 21): the seed's Russian
+form, then the project's Kazakh translation, in one document that everyone signs (COM-6)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import override
+
+from commission.models import AgendaItem, Vote
+from portal.calendar import ALMATY
+from portal.editions import Offer
+from portal.pdf import render_pdf
+
+STYLESHEET = (
+    Path(__file__).resolve().parent / "templates" / "commission" / "protocol" / "annex2.css"
+)
+TEMPLATE = "commission/protocol/annex2.html"
+LANGUAGES = ("ru", "kk")  # the seed's form first, then its translation
+
+
+def render_protocol(*, item: AgendaItem, number: int, formed_on: datetime.date) -> bytes:
+    """The exact PDF bytes of the protocol of ``item``'s decision."""
+    context = {
+        "versions": [
+            protocol_context(item=item, number=number, formed_on=formed_on, language=lang)
+            for lang in LANGUAGES
+        ],
+    }
+    return render_pdf(template=TEMPLATE, context=context, language="ru", stylesheet=STYLESHEET)
+
+
+def protocol_context(
+    *, item: AgendaItem, number: int, formed_on: datetime.date, language: str
+) -> dict[str, Any]:
+    """What one language version of the protocol says, every value written in ``language``."""
+    application = item.application
+    edition = application.edition
+    meeting = item.meeting
+    with override(language):
+        votes = list(item.votes.select_related("member", "signature").order_by("member__full_name"))
+        presiding = meeting.presided_by
+        return {
+            "language": language,
+            "is_translation": language != "ru",
+            "number": number,
+            "date": formed_on.strftime("%d.%m.%Y"),
+            "commission": str(meeting.commission),
+            "supplier_name": application.supplier.name,
+            "identifier": application.supplier.identifier,
+            "activity": "; ".join(str(Offer(code).label) for code in application.offers or ()),
+            "admitted": item.proposal == AgendaItem.Proposal.ADMIT,
+            "reasons": [str(edition.refusal_reason(code).text) for code in item.refusal_reasons],
+            "members": [_decision(vote) for vote in votes if vote.member != presiding],
+            "chair": next((_decision(vote) for vote in votes if vote.member == presiding), None)
+            or {"name": presiding.full_name if presiding else "", "decision": "", "signature": {}},
+            "secretary": meeting.composition.secretary.full_name,
+        }
+
+
+def _decision(vote: Vote) -> dict[str, Any]:
+    signature = vote.signature
+    return {
+        "name": vote.member.full_name,
+        "decision": str(Vote.Choice(vote.choice).label),
+        "signature": {
+            "iin": signature.iin,
+            "serial": signature.certificate_serial,
+            "time": timezone.localtime(signature.signing_time, ALMATY).strftime("%d.%m.%Y %H:%M"),
+        },
+    }

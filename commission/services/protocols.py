@@ -1,0 +1,267 @@
+"""The protocol (Annex 2): formed by the secretary, signed with EDS, published within one
+working day of its signing; publishing decides the application and, on admission, registers the
+supplier (COM-6, COM-7, SUP-9, REG-1; 2022 p.14-17)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
+from commission.protocol import render_protocol
+from commission.services.errors import CommissionActionError
+from egov_gateway.eds.services import record_signature, verify_signature
+from egov_gateway.eds.signer import Purpose
+from portal import deadlines
+from portal.audit.services import record
+from portal.models import Role, User
+from registers.models import RegisterEntry
+from suppliers.models import Application
+
+
+class ProtocolRefused(CommissionActionError):
+    code = "protocol_refused"
+
+
+def form_protocol(*, item: AgendaItem, secretary: User) -> Protocol:
+    """The secretary forms the protocol of an adopted decision from the members' signed votes
+    (2022 p.14; COM-6). The protocol takes the next number of its commission and year under the
+    counter's lock, in a short transaction, so numbers never repeat and never skip; its PDF is
+    then made outside any lock and attached. A protocol left numbered without its PDF (the
+    rendering failed) is completed by calling this again."""
+    item = _item_for_protocol(item, secretary)
+    protocol = Protocol.objects.filter(item=item).first() or _numbered(item, secretary)
+    if protocol.status != Protocol.Status.NUMBERED:
+        raise ProtocolRefused(_("The protocol of this decision has already been formed."))
+    pdf = render_protocol(item=item, number=protocol.number, formed_on=protocol.formed_on)
+    with transaction.atomic(durable=True):
+        protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+        if protocol.status != Protocol.Status.NUMBERED:
+            raise ProtocolRefused(_("The protocol of this decision has already been formed."))
+        protocol.pdf = pdf
+        protocol.sha256 = hashlib.sha256(pdf).hexdigest()
+        protocol.attach_form()
+        protocol.save(update_fields=["pdf", "sha256", "status"])
+        record(
+            actor=secretary,
+            action="protocol.formed",
+            obj=protocol,
+            after={"number": protocol.number, "year": protocol.year, "sha256": protocol.sha256},
+            basis=protocol_basis(item.application.edition),
+            role=Role.SECRETARY,
+        )
+    return protocol
+
+
+def _numbered(item: AgendaItem, secretary: User) -> Protocol:
+    commission = item.meeting.commission
+    formed_on = deadlines.today()
+    ProtocolCounter.objects.bulk_create(
+        [ProtocolCounter(commission=commission, year=formed_on.year)], ignore_conflicts=True
+    )
+    with transaction.atomic(durable=True):
+        counter = ProtocolCounter.objects.select_for_update().get(
+            commission=commission, year=formed_on.year
+        )
+        existing = Protocol.objects.filter(item=item).first()
+        if existing is not None:  # formed by a concurrent call that held the lock first
+            return existing
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        protocol = Protocol.objects.create(
+            commission=commission,
+            year=formed_on.year,
+            number=counter.last_number,
+            item=item,
+            decision=item.proposal,
+            refusal_reasons=item.refusal_reasons,
+            formed_on=formed_on,
+        )
+        record(
+            actor=secretary,
+            action="protocol.numbered",
+            obj=protocol,
+            after={"number": protocol.number, "year": protocol.year, "item": item.pk},
+            basis=protocol_basis(item.application.edition),
+            role=Role.SECRETARY,
+        )
+    return protocol
+
+
+def _item_for_protocol(item: AgendaItem, secretary: User) -> AgendaItem:
+    item = AgendaItem.objects.select_related(
+        "meeting__commission__region", "meeting__composition", "application__supplier"
+    ).get(pk=item.pk)
+    if item.meeting.composition.secretary_id != secretary.pk:
+        raise ProtocolRefused(_("Only the commission's secretary forms its protocols."))
+    if item.status != AgendaItem.Status.ADOPTED:
+        raise ProtocolRefused(
+            _("A protocol is formed only for an adopted decision; this item has none.")
+        )
+    return item
+
+
+def required_signers(protocol: Protocol) -> list[tuple[User, str]]:
+    """Who signs the protocol, and in which capacity: each member who voted, the presiding
+    member (the chair's decision) and the secretary (signature only), as Annex 2 lays it out."""
+    meeting = protocol.item.meeting
+    presiding = meeting.presided_by
+    voters = [
+        vote.member
+        for vote in protocol.item.votes.select_related("member").order_by("member__full_name")
+    ]
+    signers = [(voter, ProtocolSignature.Capacity.MEMBER) for voter in voters if voter != presiding]
+    if presiding is not None:
+        signers.append((presiding, ProtocolSignature.Capacity.CHAIR))
+    signers.append((meeting.composition.secretary, ProtocolSignature.Capacity.SECRETARY))
+    return signers
+
+
+def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSignature:
+    """A signature of the protocol's exact PDF (2022 p.13-14; Annex 2). When every required
+    signer has signed, the protocol is signed and its publication is due within the edition's
+    working days (2022 p.15: one; COM-7)."""
+    protocol = Protocol.objects.select_related(
+        "item__meeting__composition", "item__meeting__presided_by", "item__application"
+    ).get(pk=protocol.pk)
+    capacity = _capacity_of(protocol, signer)
+    verified = verify_signature(
+        cms=cms, data=bytes(protocol.pdf), purpose=Purpose.SIGN, expected_iin=signer.iin
+    )
+    edition = protocol.item.application.edition
+    role = Role.SECRETARY if capacity == ProtocolSignature.Capacity.SECRETARY else Role.MEMBER
+    with transaction.atomic(durable=True):
+        locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
+        if locked.status != Protocol.Status.FORMED:
+            raise ProtocolRefused(_("The protocol is already signed."))
+        if locked.signatures.filter(signer=signer, capacity=capacity).exists():
+            raise ProtocolRefused(_("You have already signed this protocol."))
+        signature = record_signature(
+            cms=cms,
+            data=bytes(protocol.pdf),
+            purpose=Purpose.SIGN,
+            signer_user=signer,
+            expected_iin=signer.iin,
+            obj=locked,
+            document_kind="protocol",
+            basis=protocol_basis(edition),
+            role=role,
+            signer=verified,
+        )
+        signed = ProtocolSignature.objects.create(
+            protocol=locked, signer=signer, capacity=capacity, signature=signature
+        )
+        if locked.signatures.count() == len(required_signers(protocol)):
+            locked.complete_signatures()
+            locked.signed_at = timezone.now()
+            locked.publication_due = deadlines.deadline(
+                edition=edition,
+                parameter="protocol_publication_working_days",
+                after=deadlines.day_of(locked.signed_at),
+            ).day
+            locked.save(update_fields=["status", "signed_at", "publication_due"])
+        record(
+            actor=signer,
+            action="protocol.signed",
+            obj=locked,
+            after={"capacity": capacity, "signature": signature.pk, "status": locked.status},
+            basis=protocol_basis(edition),
+            role=role,
+        )
+    return signed
+
+
+def _capacity_of(protocol: Protocol, signer: User) -> str:
+    for person, capacity in required_signers(protocol):
+        if (
+            person.pk == signer.pk
+            and not protocol.signatures.filter(signer=signer, capacity=capacity).exists()
+        ):
+            return capacity
+    if any(person.pk == signer.pk for person, _capacity in required_signers(protocol)):
+        raise ProtocolRefused(_("You have already signed this protocol."))
+    raise ProtocolRefused(
+        _("Only the members who decided, the presiding member and the secretary sign it.")
+    )
+
+
+@transaction.atomic(durable=True)
+def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
+    """The secretary publishes the signed protocol on the portal (2022 p.15; COM-7). The
+    application is decided — approved, or refused with the reasons (p.16; SUP-9) — the supplier
+    is e-mailed, and on admission it enters every register that fits its kind and offers
+    (p.17; REG-1) with the protocol's number and date."""
+    protocol = (
+        Protocol.objects.select_for_update(of=("self",))
+        .select_related("item__meeting__composition", "item__application__supplier")
+        .get(pk=protocol.pk)
+    )
+    if protocol.item.meeting.composition.secretary_id != secretary.pk:
+        raise ProtocolRefused(_("Only the commission's secretary publishes its protocols."))
+    if protocol.status != Protocol.Status.SIGNED:
+        raise ProtocolRefused(_("Only a protocol signed by everyone who signs it is published."))
+    protocol.publish()
+    protocol.published_at = timezone.now()
+    protocol.save(update_fields=["status", "published_at"])
+    application = Application.objects.select_for_update().get(pk=protocol.item.application_id)
+    entries = _decide(application, protocol)
+    edition = application.edition
+    event = record(
+        actor=secretary,
+        action="protocol.published",
+        obj=protocol,
+        after={
+            "application": application.pk,
+            "decision": protocol.decision,
+            "reasons": protocol.refusal_reasons,
+            "registers": [entry.register for entry in entries],
+            "overdue": bool(protocol.publication_due)
+            and deadlines.today() > protocol.publication_due,
+        },
+        basis=edition.clause_for("protocol_publication_working_days"),
+        role=Role.SECRETARY,
+    )
+    from suppliers.services import notify_status_change
+
+    notify_status_change(application_id=application.pk, event_key=f"audit:{event.pk}")
+    return protocol
+
+
+def _decide(application: Application, protocol: Protocol) -> list[RegisterEntry]:
+    application.decided_on = deadlines.day_of(protocol.published_at)
+    application.decision_protocol = protocol.label
+    if protocol.decision == AgendaItem.Proposal.REFUSE:
+        application.refuse()
+        application.refusal_reasons = list(protocol.refusal_reasons)
+        application.save()
+        return []
+    application.approve()
+    application.save()
+    supplier = application.supplier
+    registers = application.edition.registers_for(
+        supplier_kind=supplier.kind, offers=application.offers
+    )
+    return RegisterEntry.objects.bulk_create(
+        RegisterEntry(
+            supplier=supplier,
+            register=register.code,
+            edition_code=application.edition_code,
+            region=application.region,
+            application=application,
+            admitted_on=application.decided_on,
+            admission_protocol=protocol.label,
+        )
+        for register in registers
+    )
+
+
+def protocol_basis(edition) -> str:
+    """The clause of the protocol's form: Annex 2 of edition 2022; edition 2020 has no form of
+    its own and uses the same layout (choice), on the ground of its item 14."""
+    try:
+        return edition.form("protocol").clause
+    except KeyError:
+        return edition.clause_for("member_decisions_signed")

@@ -1,0 +1,207 @@
+"""COM-6, COM-7, SUP-9, REG-1: the protocol (Annex 2) formed from the signed votes, numbered
+without gaps, signed over its exact PDF, immutable, published within one working day; publishing
+decides the application, tells the supplier and, on admission, fills the registers."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.utils import translation
+
+from commission import selectors, services
+from commission.models import AgendaItem, Protocol, ProtocolSignature
+from commission.services.protocols import ProtocolRefused, required_signers
+from egov_gateway.eds.signer import Purpose
+from portal import deadlines
+from portal.audit.models import AuditEvent
+from portal.calendar import add_working_days
+from portal.notifications.models import Notification
+from registers.models import RegisterEntry
+from suppliers import selectors as supplier_selectors
+from suppliers.models import Application
+from tests.commission.helpers import decided, open_meeting
+from tests.factories import UserFactory
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def sign_all(pki, protocol: Protocol) -> Protocol:
+    for person, _capacity in required_signers(protocol):
+        cms = pki.key_for(person.iin, Purpose.SIGN).sign(bytes(protocol.pdf))
+        services.sign_protocol(protocol=protocol, signer=person, cms=cms)
+    return Protocol.objects.get(pk=protocol.pk)
+
+
+def secretary_of(commission):
+    return commission.compositions.get().secretary
+
+
+@pytest.mark.req("COM-6", "COM-7", "SUP-9", "REG-1")
+def test_an_admission_is_formed_signed_published_and_registers_the_supplier(
+    commission, trusted, mailoutbox
+):
+    meeting = open_meeting(commission)
+    item = decided(trusted, commission, meeting.items.get(), votes_for=5)
+    application = item.application
+    assert Application.objects.get(pk=application.pk).status == Application.Status.UNDER_REVIEW
+    secretary = secretary_of(commission)
+
+    protocol = services.form_protocol(item=item, secretary=secretary)
+    assert (protocol.number, protocol.year) == (1, deadlines.today().year)
+    assert protocol.status == Protocol.Status.FORMED
+    text = pdf_text(bytes(protocol.pdf))
+    for part in (
+        "Протокол",  # the seed's form, in Russian
+        "Хаттама",  # the project's Kazakh translation
+        f"№ {protocol.number}",
+        protocol.formed_on.strftime("%d.%m.%Y"),
+        application.supplier.name,
+        application.supplier.identifier,
+        "о допуске и регистрации",
+        "жіберу және тіркеу",
+        secretary.full_name,
+        *(vote.member.full_name for vote in item.votes.all()),
+    ):
+        assert part in text, part
+
+    with pytest.raises(ProtocolRefused, match="Only the members who decided"):
+        services.sign_protocol(protocol=protocol, signer=UserFactory(), cms=b"never looked at")
+    with pytest.raises(ProtocolRefused, match="signed by everyone"):
+        services.publish_protocol(protocol=protocol, secretary=secretary)
+    protocol = sign_all(trusted, protocol)
+    assert protocol.status == Protocol.Status.SIGNED
+    assert protocol.signatures.count() == len(required_signers(protocol)) == 6 + 1 + 1
+    assert set(protocol.signatures.values_list("capacity", flat=True)) == {
+        ProtocolSignature.Capacity.MEMBER,
+        ProtocolSignature.Capacity.CHAIR,
+        ProtocolSignature.Capacity.SECRETARY,
+    }
+    signed_on = deadlines.day_of(protocol.signed_at)
+    assert protocol.publication_due == add_working_days(signed_on, 1)
+
+    published = services.publish_protocol(protocol=protocol, secretary=secretary)
+    assert published.status == Protocol.Status.PUBLISHED
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+    assert application.decision_protocol == protocol.label
+    status = supplier_selectors.application_status(application)
+    assert str(status.stage) == "Approved"
+    expected = {
+        register.code
+        for register in application.edition.registers_for(
+            supplier_kind=application.supplier.kind, offers=application.offers
+        )
+    }
+    assert expected
+    entries = RegisterEntry.objects.filter(supplier=application.supplier)
+    assert set(entries.values_list("register", flat=True)) == expected
+    assert {entry.admission_protocol for entry in entries} == {protocol.label}
+    assert all(entry.is_active_on(application.decided_on) for entry in entries)
+    (notice,) = Notification.objects.filter(object_id=str(application.pk))
+    assert notice.sent_at is not None
+    assert [message.subject for message in mailoutbox] == [notice.subject]
+    assert AuditEvent.objects.filter(action="protocol.published").count() == 1
+
+
+@pytest.mark.req("COM-6", "SUP-9", "COM-8")
+def test_a_refusal_is_published_with_its_reasons_and_the_supplier_may_apply_again(
+    commission, trusted
+):
+    meeting = open_meeting(commission)
+    item = decided(
+        trusted,
+        commission,
+        meeting.items.get(),
+        proposal=AgendaItem.Proposal.REFUSE,
+        reasons=["untrue_data", "missing_details"],
+    )
+    secretary = secretary_of(commission)
+    protocol = services.form_protocol(item=item, secretary=secretary)
+    text = pdf_text(bytes(protocol.pdf))
+    assert "об отказе по причине" in text
+    edition = item.application.edition
+    with translation.override("ru"):
+        reason = str(edition.refusal_reason("missing_details").text)
+    assert " ".join(reason.split()) in " ".join(text.split())
+    services.publish_protocol(protocol=sign_all(trusted, protocol), secretary=secretary)
+
+    application = Application.objects.get(pk=item.application_id)
+    assert application.status == Application.Status.REFUSED
+    status = supplier_selectors.application_status(application)
+    assert str(status.stage) == "Refused"
+    assert [str(reason) for reason in status.reasons] == [
+        str(edition.refusal_reason("untrue_data").text),
+        str(edition.refusal_reason("missing_details").text),
+    ]
+    assert not RegisterEntry.objects.exists()
+
+
+@pytest.mark.req("COM-6")
+def test_no_decision_forms_no_protocol_and_a_signed_protocol_cannot_change(commission, trusted):
+    meeting = open_meeting(commission, items=2)
+    first, second = meeting.items.order_by("position")
+    none = decided(trusted, commission, first, votes_for=3)
+    assert none.status == AgendaItem.Status.NO_DECISION
+    with pytest.raises(ProtocolRefused, match="only for an adopted decision"):
+        services.form_protocol(item=none, secretary=secretary_of(commission))
+
+    protocol = services.form_protocol(
+        item=decided(trusted, commission, second), secretary=secretary_of(commission)
+    )
+    for change in ({"pdf": b"%PDF-1.7 forged"}, {"number": 99}, {"decision": "refuse"}):
+        with pytest.raises(DatabaseError, match="commission_protocol"), transaction.atomic():
+            Protocol.objects.filter(pk=protocol.pk).update(**change)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Protocol.objects.filter(pk=protocol.pk).delete()
+    assert bytes(Protocol.objects.get(pk=protocol.pk).pdf) == bytes(protocol.pdf)
+
+
+@pytest.mark.req("COM-6")
+def test_protocol_numbers_never_repeat_or_skip_when_formed_at_once(commission, trusted):
+    meeting = open_meeting(commission, items=10)
+    items = [decided(trusted, commission, item) for item in meeting.items.order_by("position")]
+    secretary = secretary_of(commission)
+    start = threading.Barrier(len(items))
+    failures: list[BaseException] = []
+
+    def form(item):
+        start.wait()
+        try:
+            services.form_protocol(item=item, secretary=secretary)
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=form, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    numbers = sorted(Protocol.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 11))
+    assert set(Protocol.objects.values_list("status", flat=True)) == {Protocol.Status.FORMED}
+
+
+@pytest.mark.req("COM-7", "CAL-2")
+def test_a_protocol_published_after_its_day_is_recorded_as_overdue(commission, trusted):
+    meeting = open_meeting(commission)
+    item = decided(trusted, commission, meeting.items.get())
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    Protocol.objects.filter(pk=protocol.pk).update(
+        publication_due=deadlines.today().replace(year=deadlines.today().year - 1)
+    )
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+    event = AuditEvent.objects.get(action="protocol.published")
+    assert event.after["overdue"] is True
+    assert selectors  # the module the workspace reads deadlines from
