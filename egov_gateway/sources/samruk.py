@@ -188,7 +188,7 @@ def read_list(
             raise MalformedAnswer(f"{path.name} row {number}: {exc.args[0]}", source=NAME) from exc
         if removed_on is not None and removed_on <= today:
             continue
-        values = {
+        values: dict[str, Any] = {
             "identifier": _identifier(cell(row, "identifier")),
             "name": str(cell(row, "name") or "").strip(),
             "listed_on": listed_on.isoformat() if listed_on else None,
