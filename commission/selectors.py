@@ -160,4 +160,5 @@ def attendance_of(meeting: Meeting) -> AttendanceTally:
 def votes_still_needed(item: AgendaItem) -> int:
     """How many more votes for the proposal would adopt it, out of all members (COM-5)."""
     total = item.meeting.composition.seats.count()
+    assert item.application is not None, "every agenda item is about an application"
     return max(0, item.application.edition.votes_needed(total=total) - item.votes_for)

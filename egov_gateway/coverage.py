@@ -7,6 +7,8 @@ module says only *where* each fact is kept, so a change of the law stays in ``po
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from egov_gateway.sources import (
     entrepreneurs,
     gbd_fl,
@@ -22,7 +24,7 @@ LE = SupplierKind.LEGAL_ENTITY
 IE = SupplierKind.INDIVIDUAL_ENTREPRENEUR
 
 # item or condition code -> source; a callable when it depends on the kind of supplier.
-_HOLDERS = {
+_HOLDERS: dict[str, str | Callable[[str], str]] = {
     "legal_address": lambda kind: gbd_ul.NAME if kind == LE else gbd_fl.NAME,
     "full_and_short_name": gbd_ul.NAME,
     "head_full_name": gbd_ul.NAME,

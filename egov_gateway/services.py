@@ -7,7 +7,6 @@ import datetime
 import logging
 from collections.abc import Sequence
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from portal.audit import services as audit
 from portal.editions import Edition, edition_for
 from portal.editions.base import SupplierKind
 from portal.identifiers import validate_bin, validate_iin
+from portal.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def fetch_state_data(
     *,
     identifier: str,
     supplier_kind: str,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     edition: Edition | None = None,
     sources: Sequence[str] | None = None,
 ) -> StateDataResult:

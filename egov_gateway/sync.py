@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
@@ -29,7 +30,7 @@ from egov_gateway.errors import MalformedAnswer, SourceError
 from egov_gateway.models import StateChangeEvent, SyncRun
 from egov_gateway.selectors import registered_identifiers
 from egov_gateway.sources import entrepreneurs, gbd_fl, gbd_ul, rnu, samruk
-from egov_gateway.sources.base import FeedSource, LookupSource, StateAnswer
+from egov_gateway.sources.base import FeedSource, LookupSource
 from egov_gateway.sources.registry import feed_source, lookup_source
 from portal.audit import services as audit
 from portal.editions import edition_for
@@ -55,7 +56,8 @@ class SyncPlan:
     listed_event: str
     removed_event: str = ""
     kinds: tuple[str, ...] = ()  # the watched kinds it concerns; empty: all
-    is_listed: Callable[[StateAnswer], bool] | None = None  # for WATCHED sources
+    # For WATCHED sources; it reads the source's own kind of answer.
+    is_listed: Callable[[Any], bool] | None = None
 
 
 PERSONS = (SupplierKind.INDIVIDUAL_ENTREPRENEUR, SupplierKind.INDIVIDUAL_ASSISTANT)
@@ -224,10 +226,12 @@ def _register_rows(feed: FeedSource, tally: _Tally) -> Iterator[tuple[str, str |
 def _watched_rows(
     plan: SyncPlan, source: LookupSource, asked: list[str], tally: _Tally
 ) -> Iterator[tuple[str, str | None]]:
+    is_listed = plan.is_listed
+    assert is_listed is not None, "every watched source's plan says who is listed"
     for identifier in asked:
         record = source.lookup(identifier)
         tally.seen()
-        if record is not None and plan.is_listed(record):
+        if record is not None and is_listed(record):
             yield identifier, json.dumps(record.data(), ensure_ascii=False, sort_keys=True)
         else:
             yield identifier, None

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Protocol, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 
-def role_required(*roles: str) -> Callable:
+class RoleRequiredView(Protocol):
+    """A view behind ``role_required``; ``required_roles`` says whom it admits."""
+
+    required_roles: tuple[str, ...]
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse: ...
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], RoleRequiredView]:
     """Anonymous visitors go to sign-in; signed-in people without one of ``roles`` get 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponse]) -> RoleRequiredView:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
@@ -22,7 +31,8 @@ def role_required(*roles: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.required_roles = roles
-        return wrapper
+        guarded = cast(RoleRequiredView, wrapper)
+        guarded.required_roles = roles
+        return guarded
 
     return decorator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -32,7 +34,8 @@ class RoleAssignmentForm(forms.ModelForm):
         fields = ["user", "role", "region", "organisation_bin", "granted_at"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("role") in COMMISSION_ROLES and not cleaned.get("region"):
             self.add_error(
                 "region",
@@ -175,13 +178,14 @@ class ClassifierItemForm(forms.ModelForm):
         language = (get_language() or "kk")[:2]
         if language not in ("kk", "ru", "en"):
             language = "en"
-        self.fields["register"].choices = [
+        cast(forms.ChoiceField, self.fields["register"]).choices = [
             ("", "---------"),
             *reference_data.register_choices(language),
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         parent = cleaned.get("parent")
         if parent is None:
             return cleaned
@@ -249,7 +253,8 @@ class WorkingDayOverrideForm(forms.ModelForm):
         fields = ["day", "is_working", "basis"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, is_working = cleaned.get("day"), cleaned.get("is_working")
         if day is None or is_working is None:
             return cleaned

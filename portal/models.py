@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
@@ -116,10 +118,12 @@ class WorkingDayOverride(models.Model):
         return f"{self.day:%Y-%m-%d}: {kind}"
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, iin: str, full_name: str = "", password: str | None = None, **extra):
+    def create_user(
+        self, iin: str, full_name: str = "", password: str | None = None, **extra: Any
+    ) -> User:
         user = self.model(iin=iin, full_name=full_name, **extra)
         user.set_password(password) if password else user.set_unusable_password()
         user.full_clean(exclude=["password"])

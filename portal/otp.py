@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.admin.apps import AdminConfig
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 # The password step keeps who passed it here until the code is entered (no session user before).
 PENDING_SESSION_KEY = "operator_otp_pending"
@@ -43,7 +47,9 @@ def strongly_authenticated(request) -> bool:
     if getattr(user, "is_verified", None) and user.is_verified():
         return True
     identity = signed_in_identity(request.session)
-    return bool(identity) and identity.get("iin") == getattr(user, "iin", None)
+    if not identity:
+        return False
+    return identity.get("iin") == getattr(user, "iin", None)
 
 
 def start_second_factor(*, session, user, next_url: str = "") -> None:
@@ -58,7 +64,7 @@ def start_second_factor(*, session, user, next_url: str = "") -> None:
 
 @dataclass(frozen=True)
 class PendingSignIn:
-    user: object
+    user: User
     backend: str
     next_url: str
 

@@ -84,13 +84,16 @@ class OperatorCodeView(FormView):
     template_name = "portal/otp_verify.html"
     form_class = OperatorCodeForm
 
+    pending: otp.PendingSignIn
+
     def dispatch(self, request, *args, **kwargs):
-        self.pending = otp.pending_sign_in(request.session)
-        if self.pending is None:
+        pending = otp.pending_sign_in(request.session)
+        if pending is None:
             messages.warning(
                 request, _("Sign-in has timed out. Enter your IIN and password again.")
             )
             return redirect("portal:sign-in")
+        self.pending = pending
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -110,7 +110,7 @@ def test_worker_and_beat_run_the_portal_celery_app(compose):
         words = command_words(compose["services"][name])
         assert words[:4] == ["celery", "-A", "portal", name]
     assert module_defines("portal.celery", "app")
-    assert "from .celery import app" in (ROOT / "portal" / "__init__.py").read_text()
+    assert "from portal.celery import app" in (ROOT / "portal" / "__init__.py").read_text()
 
 
 def test_management_commands_named_in_compose_and_dockerfile_exist(compose, dockerfile):

@@ -55,6 +55,7 @@ def form_composition(
     problems = composition_problems(plan=plan, edition=edition)
     if problems:
         raise InvalidComposition(problems)
+    assert plan.secretary is not None, "composition_problems refuses a plan without one"
     with transaction.atomic():
         commission, _created = Commission.objects.select_for_update().get_or_create(region=region)
         _check_history(commission, plan.effective_from)

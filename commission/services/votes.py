@@ -29,6 +29,7 @@ def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
     """The exact text a member signs for a vote (shown to them before signing)."""
     meeting = item.meeting
     application = item.application
+    assert application is not None, "every agenda item is about an application"
     edition = application.edition
     reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
     lines = [

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from asn1crypto import algos, core, pem
 from asn1crypto import cms as asn1_cms
@@ -24,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from egov_gateway.eds.errors import MalformedSignature
 from egov_gateway.eds.oids import CMS_DATA
 
-HASHES = {
+HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha224": hashes.SHA224,
     "sha256": hashes.SHA256,
     "sha384": hashes.SHA384,
@@ -208,7 +209,7 @@ class ParsedCms:
     digest_algorithm_name: str  # asn1crypto name ("sha256"), or the dotted OID when unknown
     signature_algorithm: str  # dotted OID
     signature_algorithm_name: str
-    signature_parameters: object  # asn1crypto parameters (RSASSA-PSS), or None
+    signature_parameters: Any  # asn1crypto parameters (RSASSA-PSS), or None; untyped
     signature: bytes
     signed_attributes: SignedAttributes | None
     der: bytes

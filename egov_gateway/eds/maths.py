@@ -72,18 +72,21 @@ def verify_signature_value(parsed: cms.ParsedCms, certificate_der: bytes) -> str
     try:
         if name in RSA_PKCS1:
             _same_hash(RSA_PKCS1[name], hash_algorithm)
-            _require(public_key, rsa.RSAPublicKey)
+            if not isinstance(public_key, rsa.RSAPublicKey):
+                raise _key_mismatch()
             public_key.verify(parsed.signature, message, padding.PKCS1v15(), hash_algorithm)
             return f"rsa-pkcs1v15-{hash_algorithm.name}"
         if name == "rsassa_pss":
-            _require(public_key, rsa.RSAPublicKey)
+            if not isinstance(public_key, rsa.RSAPublicKey):
+                raise _key_mismatch()
             public_key.verify(
                 parsed.signature, message, _pss(parsed, hash_algorithm), hash_algorithm
             )
             return f"rsa-pss-{hash_algorithm.name}"
         if name in ECDSA:
             _same_hash(ECDSA[name], hash_algorithm)
-            _require(public_key, ec.EllipticCurvePublicKey)
+            if not isinstance(public_key, ec.EllipticCurvePublicKey):
+                raise _key_mismatch()
             public_key.verify(parsed.signature, message, ec.ECDSA(hash_algorithm))
             return f"ecdsa-{hash_algorithm.name}"
     except InvalidSignature as error:
@@ -100,9 +103,8 @@ def _same_hash(named: str | None, hash_algorithm: hashes.HashAlgorithm) -> None:
         )
 
 
-def _require(public_key, kind) -> None:
-    if not isinstance(public_key, kind):
-        raise BadSignature(detail="the signature algorithm does not match the signer's key type")
+def _key_mismatch() -> BadSignature:
+    return BadSignature(detail="the signature algorithm does not match the signer's key type")
 
 
 def _pss(parsed: cms.ParsedCms, hash_algorithm: hashes.HashAlgorithm) -> padding.PSS:

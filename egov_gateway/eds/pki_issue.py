@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -23,7 +24,7 @@ CPS_URL = "http://pki.gov.kz/cps"
 @dataclass(frozen=True)
 class Authority:
     certificate: x509.Certificate
-    key: object
+    key: CertificateIssuerPrivateKeyTypes
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class EndEntityProfile:
         return f"{surname} {name}".strip()
 
 
-def new_key(key_type: str):
+def new_key(key_type: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
     if key_type == "rsa":
         return rsa.generate_private_key(public_exponent=65537, key_size=2048)
     if key_type == "ec":
@@ -79,7 +80,7 @@ def new_authority(
             x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
         ]
     )
-    signer = issuer or Authority(certificate=None, key=key)
+    signing_key = issuer.key if issuer else key
     issuer_name = issuer.certificate.subject if issuer else name
     builder = (
         x509.CertificateBuilder()
@@ -107,7 +108,7 @@ def new_authority(
         ).add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
     if crl_url:
         builder = builder.add_extension(_crl_distribution(crl_url), critical=False)
-    certificate = builder.sign(signer.key, hashes.SHA256())
+    certificate = builder.sign(signing_key, hashes.SHA256())
     return Authority(certificate=certificate, key=key)
 
 

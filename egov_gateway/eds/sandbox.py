@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -39,6 +40,9 @@ from egov_gateway.eds.ncalayer import (
 )
 from egov_gateway.eds.signer import Purpose
 from egov_gateway.eds.testpki import TestKey, TestPKI
+
+if TYPE_CHECKING:
+    from websockets.sync.server import Server
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +138,7 @@ class SandboxNCALayer:
         self.default_bin = default_bin
         self.algorithm = algorithm
         self.simulate = simulate
-        self._server = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
     # -- the protocol ---------------------------------------------------------------------------
@@ -267,16 +271,16 @@ class SandboxNCALayer:
         """Listen (port 0 picks a free port) and serve in a background thread."""
         from websockets.sync.server import serve
 
-        self._server = serve(
+        self._server = server = serve(
             self.handle,
             self.host,
             self.port,
             max_size=MAX_MESSAGE_BYTES,
             compression=None,
         )
-        self.port = self._server.socket.getsockname()[1]
+        self.port = server.socket.getsockname()[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="sandbox-ncalayer", daemon=True
+            target=server.serve_forever, name="sandbox-ncalayer", daemon=True
         )
         self._thread.start()
         return self

@@ -284,7 +284,7 @@ def _account_for(
 
     with transaction.atomic():  # inside sign_in_with_eds's transaction
         created = user is None
-        if created:
+        if user is None:
             user = User.objects.create_user(signer.iin, _full_name(claimed))
         granted: tuple[str, ...] = ()
         if intent == SignInIntent.SUPPLIER:

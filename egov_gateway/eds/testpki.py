@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 
 from egov_gateway.eds import oids
 from egov_gateway.eds.pki_issue import (
@@ -115,7 +117,7 @@ def demo_people(path: Path | None = None) -> list[TestPerson]:
             entries.append(commission["secretary"])
     people = [TestPerson(entry["iin"], entry["full_name"]) for entry in entries]
     for supplier in data.get("suppliers", []):
-        memberships = ()
+        memberships: tuple[Membership, ...] = ()
         if supplier.get("organisation_bin"):
             memberships = (
                 Membership(
@@ -324,7 +326,8 @@ class TestPKI:
         """A CA (or the OCSP responder) with its private key: "intermediate", "root", "ocsp"."""
         cert = x509.load_pem_x509_certificate(self.path(name).read_bytes())
         key = serialization.load_pem_private_key(self.path(f"{name}_key").read_bytes(), None)
-        return Authority(certificate=cert, key=key)
+        # The test PKI wrote this key itself (pki_issue.new_key: RSA or EC).
+        return Authority(certificate=cert, key=cast(CertificateIssuerPrivateKeyTypes, key))
 
     def revoked_serials(self) -> dict[int, datetime]:
         """Serial → revocation time of the certificates on the intermediate CA's CRL."""

@@ -42,7 +42,7 @@ class RevocationServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
+        host, port = self._httpd.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> RevocationServer:
@@ -75,6 +75,8 @@ class RevocationServer:
 
     def ocsp(self, request_der: bytes) -> bytes:
         pki = self.pki
+        if pki is None:
+            raise LookupError("no test PKI to answer OCSP from")
         if self._certificates is None:
             self._certificates = {
                 key.certificate.serial_number: key.certificate for key in pki.keys

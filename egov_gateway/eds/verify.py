@@ -68,6 +68,7 @@ def verify_cms(
         )
 
     maths.check_message_digest(parsed, data)
+    assert parsed.signer_certificate is not None, "_signer_certificate refuses a CMS without it"
     algorithm = maths.verify_signature_value(parsed, parsed.signer_certificate)
     identity.check_purpose(purposes=certificate.purposes, purpose=purpose)
     identity.check_holder(

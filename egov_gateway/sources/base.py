@@ -145,7 +145,7 @@ def _convert(hint: Any, value: Any, *, source: str, name: str) -> Any:
         if not isinstance(value, list):
             raise MalformedAnswer(f"{name}: expected a list", source=source)
         return tuple(_convert(args[0], v, source=source, name=name) for v in value)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_data(hint, value, source=source)
     if hint is datetime.date:
         return parse_date(value, source=source)

@@ -77,7 +77,7 @@ class ImportedListLookup:
             .order_by("-finished_at")
             .first()
         )
-        if last is None:
+        if last is None or last.finished_at is None:
             raise SourceNotConfigured(
                 "no Samruk-Kazyna list has been imported yet (manage.py import_samruk_list FILE)",
                 source=self.name,

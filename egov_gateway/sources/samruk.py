@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_gateway.errors import MalformedAnswer, SourceNotConfigured
 from egov_gateway.sources.base import TWELVE_DIGITS, StateAnswer, parse_date
+from portal import deadlines
 
 NAME = "samruk"
 LABEL = _("Samruk-Kazyna register of unscrupulous participants and list of unreliable suppliers")
@@ -158,7 +159,7 @@ def read_list(
         raise SourceNotConfigured(f"no list file {path}", source=NAME)
     if list_code is not None and list_code not in LISTS:
         raise ValueError(f"unknown Samruk-Kazyna list {list_code!r}; known: {', '.join(LISTS)}")
-    today = today or datetime.date.today()
+    today = today or deadlines.today()
     fetched_at = datetime.datetime.now(datetime.UTC)
     rows = _rows(path)
     columns: dict[str, int] = {}
@@ -187,7 +188,7 @@ def read_list(
             raise MalformedAnswer(f"{path.name} row {number}: {exc.args[0]}", source=NAME) from exc
         if removed_on is not None and removed_on <= today:
             continue
-        values = {
+        values: dict[str, Any] = {
             "identifier": _identifier(cell(row, "identifier")),
             "name": str(cell(row, "name") or "").strip(),
             "listed_on": listed_on.isoformat() if listed_on else None,

@@ -17,10 +17,18 @@ def _xpath(path: str) -> etree.XPath:
     return etree.XPath(steps)
 
 
+def _elements(element: etree._Element, path: str) -> list[etree._Element]:
+    """The elements at ``path`` (its local-name steps select elements only)."""
+    found = _xpath(path)(element)
+    if not isinstance(found, list):
+        return []
+    return [node for node in found if isinstance(node, etree._Element)]
+
+
 def find(element: etree._Element | None, path: str) -> etree._Element | None:
     if element is None:
         return None
-    found = _xpath(path)(element)
+    found = _elements(element, path)
     return found[0] if found else None
 
 
@@ -36,7 +44,7 @@ def find_first(element: etree._Element | None, *paths: str) -> etree._Element | 
 def find_all(element: etree._Element | None, path: str) -> list[etree._Element]:
     if element is None:
         return []
-    return list(_xpath(path)(element))
+    return _elements(element, path)
 
 
 def text(element: etree._Element | None, path: str, default: str = "") -> str:

@@ -75,7 +75,9 @@ class OwsClient:
             if next_path in seen:
                 raise MalformedAnswer(f"next_page loops back to {next_path}", source=self.source)
             seen.add(next_path)
-            decoded, _text = self.get_json(next_path)
+            answer = self.get_json(next_path)
+            assert answer is not None, "only missing_is_none=True answers None"
+            decoded, _text = answer
             page = self._page(decoded)
             yield page
             next_path = page.next_page

@@ -12,6 +12,7 @@ from django.db import connections, models, router, transaction
 
 from portal.audit.models import GENESIS_HASH, OBJECT_REPR_LENGTH, AuditEvent
 from portal.middleware import current_request_id
+from portal.models import User
 
 # Key of the transaction-level advisory lock that serialises appends ("auditlog" as 8 bytes).
 CHAIN_LOCK_KEY = int.from_bytes(b"auditlog", "big")
@@ -47,7 +48,7 @@ def record(
     if obj is not None and obj.pk is None:
         raise ValueError("Save the object before recording an audit event about it.")
     event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) else None,  # not AnonymousUser
         actor_role=role,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -102,7 +102,12 @@ def rules_notice(*, day: datetime.date | None = None) -> RulesNotice:
             % repeal
         )
     statements.append(
-        _("An application is handled under the edition in force on the day it is signed and filed.")
+        str(
+            _(
+                "An application is handled under the edition in force on the day it is signed and "
+                "filed."
+            )
+        )
     )
     return RulesNotice(
         day=day,

@@ -36,12 +36,13 @@ def register_choices(language: str = "en") -> list[tuple[str, str]]:
     return [(code, names[f"name_{language}"]) for code, names in registers().items()]
 
 
-def _flatten(items: list[dict], parent: dict | None) -> Iterator[dict[str, str | None]]:
+def _flatten(items: list[dict], parent: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+    inherited = parent or {}
     for item in items:
         row = {
             "code": item["code"],
-            "kind": item.get("kind") or parent["kind"],
-            "register": item.get("register") or parent["register"],
+            "kind": item.get("kind") or inherited["kind"],
+            "register": item.get("register") or inherited["register"],
             "parent_code": parent["code"] if parent else None,
             # Not inherited: each kind of goods says for itself (edition 2020, item 6(4), (5)).
             "requires_conformity_certificate": bool(item.get("mandatory_certification")),
@@ -52,7 +53,7 @@ def _flatten(items: list[dict], parent: dict | None) -> Iterator[dict[str, str |
         yield from _flatten(item.get("children", []), row)
 
 
-def classifier_items() -> list[dict[str, str | None]]:
+def classifier_items() -> list[dict[str, Any]]:
     """The classifier items of ``classifier.json``, flattened, every parent before its children."""
     return list(_flatten(_read("classifier.json")["items"], None))
 
@@ -79,8 +80,8 @@ def remove_regions(region_model) -> int:
 
 def add_classifier(item_model) -> list[str]:
     """Create the classifier items of the data file that do not exist yet; return codes created."""
-    created = []
-    by_code = {}
+    created: list[str] = []
+    by_code: dict[str, Any] = {}
     for row in classifier_items():
         parent = by_code[row["parent_code"]] if row["parent_code"] else None
         # Migration 0003 runs with the model as it was then, before the certificate flags.
@@ -112,7 +113,7 @@ def set_classifier_flags(item_model) -> list[str]:
     """Set the certificate flags of the items of the data file as the file gives them
     (edition 2020, item 6(4), (5)); return the codes changed. Items the file does not know are
     left as the operators set them."""
-    changed = []
+    changed: list[str] = []
     for row in classifier_items():
         flags = {f: row[f] for f in CERTIFICATE_FLAG_FIELDS}
         updated = item_model.objects.filter(code=row["code"]).exclude(**flags).update(**flags)

@@ -1,7 +1,7 @@
 """Development: the embedded database, console e-mail, the sandbox signer."""
 
-from .base import *  # noqa: F403
-from .base import database_config, env
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import database_config, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SANDBOX_SIGNER_ENABLED = env.bool("SANDBOX_SIGNER_ENABLED", default=True)

@@ -1,7 +1,7 @@
 """Production: refuses to start with an unsafe configuration."""
 
-from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, database_config, env
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import INSECURE_DEFAULT_SECRET_KEY, database_config, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)

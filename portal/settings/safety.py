@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import INSECURE_DEFAULT_SECRET_KEY
+from portal.settings.base import INSECURE_DEFAULT_SECRET_KEY
 
 # What the gateway backend cannot ask the state systems without (docs/gateway.md).
 GATEWAY_REQUIRED = (

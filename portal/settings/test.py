@@ -1,7 +1,7 @@
 """Tests: real PostgreSQL (TEST_DATABASE_URL or the embedded server) and real Redis."""
 
-from .base import *  # noqa: F403
-from .base import database_config, env
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import database_config, env
 
 DATABASES = {"default": database_config("TEST_DATABASE_URL")}
 # Django empties every table with one TRUNCATE between transactional tests; the audit table

@@ -63,7 +63,8 @@ def test_an_xlsx_list_keeps_the_leading_zeros_of_bins(tmp_path):
             1,
             "ТОО «Казахстанская ортопедическая компания»",
             81140913900,
-            datetime.datetime(2026, 4, 30),
+            # An Excel cell holds a date without a time zone.
+            datetime.datetime(2026, 4, 30),  # noqa: DTZ001
         ]
     )
     sheet.append([2, "ИП «Нұрлы Жол»", "900102478656", "17.06.2026"])

@@ -11,6 +11,7 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -63,7 +64,8 @@ class Command(BaseCommand):
             dry_run=dry_run,
             trigger=f"import {', '.join(p.name for p in files)}",
             feed=samruk.SamrukLists(
-                by_list, kept={code: (lambda e=entries: e) for code, entries in kept.items()}
+                by_list,
+                kept={code: functools.partial(list, entries) for code, entries in kept.items()},
             ),
             allow_mass_removal=allow_mass_removal,
             progress=lambda source, n: self.stdout.write(f"{n:,} rows read"),
