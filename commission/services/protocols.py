@@ -4,6 +4,7 @@ supplier (COM-6, COM-7, SUP-9, REG-1; 2022 p.14-17)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from egov_gateway.eds.services import record_signature, verify_signature
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
 from portal.audit.services import record
+from portal.editions import Edition
 from portal.models import Role, User
 from registers.models import RegisterEntry
 from suppliers.models import Application
@@ -50,7 +52,7 @@ def form_protocol(*, item: AgendaItem, secretary: User) -> Protocol:
             action="protocol.formed",
             obj=protocol,
             after={"number": protocol.number, "year": protocol.year, "sha256": protocol.sha256},
-            basis=protocol_basis(item.application.edition),
+            basis=protocol_basis(application_of(item).edition),
             role=Role.SECRETARY,
         )
     return protocol
@@ -85,7 +87,7 @@ def _numbered(item: AgendaItem, secretary: User) -> Protocol:
             action="protocol.numbered",
             obj=protocol,
             after={"number": protocol.number, "year": protocol.year, "item": item.pk},
-            basis=protocol_basis(item.application.edition),
+            basis=protocol_basis(application_of(item).edition),
             role=Role.SECRETARY,
         )
     return protocol
@@ -113,7 +115,9 @@ def required_signers(protocol: Protocol) -> list[tuple[User, str]]:
         vote.member
         for vote in protocol.item.votes.select_related("member").order_by("member__full_name")
     ]
-    signers = [(voter, ProtocolSignature.Capacity.MEMBER) for voter in voters if voter != presiding]
+    signers: list[tuple[User, str]] = [
+        (voter, ProtocolSignature.Capacity.MEMBER) for voter in voters if voter != presiding
+    ]
     if presiding is not None:
         signers.append((presiding, ProtocolSignature.Capacity.CHAIR))
     signers.append((meeting.composition.secretary, ProtocolSignature.Capacity.SECRETARY))
@@ -131,7 +135,7 @@ def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSi
     verified = verify_signature(
         cms=cms, data=bytes(protocol.pdf), purpose=Purpose.SIGN, expected_iin=signer.iin
     )
-    edition = protocol.item.application.edition
+    edition = application_of(protocol.item).edition
     role = Role.SECRETARY if capacity == ProtocolSignature.Capacity.SECRETARY else Role.MEMBER
     with transaction.atomic(durable=True):
         locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
@@ -204,10 +208,10 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     if protocol.status != Protocol.Status.SIGNED:
         raise ProtocolRefused(_("Only a protocol signed by everyone who signs it is published."))
     protocol.publish()
-    protocol.published_at = timezone.now()
+    published_at = protocol.published_at = timezone.now()
     protocol.save(update_fields=["status", "published_at"])
     application = Application.objects.select_for_update().get(pk=protocol.item.application_id)
-    entries = _decide(application, protocol)
+    entries = _decide(application, protocol, decided_on=deadlines.day_of(published_at))
     edition = application.edition
     event = record(
         actor=secretary,
@@ -218,7 +222,7 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
             "decision": protocol.decision,
             "reasons": protocol.refusal_reasons,
             "registers": [entry.register for entry in entries],
-            "overdue": bool(protocol.publication_due)
+            "overdue": protocol.publication_due is not None
             and deadlines.today() > protocol.publication_due,
         },
         basis=edition.clause_for("protocol_publication_working_days"),
@@ -230,8 +234,10 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     return protocol
 
 
-def _decide(application: Application, protocol: Protocol) -> list[RegisterEntry]:
-    application.decided_on = deadlines.day_of(protocol.published_at)
+def _decide(
+    application: Application, protocol: Protocol, *, decided_on: datetime.date
+) -> list[RegisterEntry]:
+    application.decided_on = decided_on
     application.decision_protocol = protocol.label
     if protocol.decision == AgendaItem.Proposal.REFUSE:
         application.refuse()
@@ -251,14 +257,21 @@ def _decide(application: Application, protocol: Protocol) -> list[RegisterEntry]
             edition_code=application.edition_code,
             region=application.region,
             application=application,
-            admitted_on=application.decided_on,
+            admitted_on=decided_on,
             admission_protocol=protocol.label,
         )
         for register in registers
     )
 
 
-def protocol_basis(edition) -> str:
+def application_of(item: AgendaItem) -> Application:
+    """The application an item decides (items on deregistration cases come with that issue)."""
+    if item.application is None:
+        raise ProtocolRefused(_("This agenda item is not about an application."))
+    return item.application
+
+
+def protocol_basis(edition: Edition) -> str:
     """The clause of the protocol's form: Annex 2 of edition 2022; edition 2020 has no form of
     its own and uses the same layout (choice), on the ground of its item 14."""
     try:
