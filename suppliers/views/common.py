@@ -117,8 +117,9 @@ def may_sign_for(request: HttpRequest, supplier) -> bool:
     again by the services when it arrives."""
     if not supplier.is_legal_entity:
         return True
-    return session_may_bind_organisation(request, organisation_bin=supplier.identifier)
+    return session_may_bind_organisation(request, organisation_bin=acting_bin(supplier))
 
 
-def _acting_bin(supplier) -> str:
+def acting_bin(supplier) -> str:
+    """The organisation an act of the supplier binds: a legal entity's BIN; "" for a person."""
     return supplier.identifier if supplier.is_legal_entity else ""

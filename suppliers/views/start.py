@@ -22,7 +22,7 @@ from suppliers.models import (
     Application,
     Section,
 )
-from suppliers.views.common import _acting_bin, cabinet_page
+from suppliers.views.common import acting_bin, cabinet_page
 
 START_OFFERS_SESSION_KEY = "suppliers_start_offers"
 
@@ -113,7 +113,7 @@ def offer(request: HttpRequest) -> HttpResponse:
         request,
         data=offer_bytes,
         title=_("Public offer for users of the Social Services Portal"),
-        organisation_bin=_acting_bin(supplier),
+        organisation_bin=acting_bin(supplier),
         button_label=_("Sign the public offer with EDS"),
         hidden_fields={"offer_language": language},
         cannot_sign_title=_(

@@ -22,7 +22,7 @@ from suppliers.models import (
 from suppliers.views.common import (
     ROW_TITLES,
     SECTION_FORMS,
-    _acting_bin,
+    acting_bin,
     cabinet_page,
 )
 
@@ -226,7 +226,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         request,
         data=bytes(annex.pdf),
         title=_("Application for admission and registration on the portal (Annex 1)"),
-        organisation_bin=_acting_bin(supplier),
+        organisation_bin=acting_bin(supplier),
         text=annex_text(bytes(annex.pdf)),
         pdf_url=reverse("suppliers:annex-pdf", args=[application.pk, annex.pk]),
         button_label=_("Sign and submit the application"),

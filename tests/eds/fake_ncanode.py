@@ -10,13 +10,37 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from asn1crypto import x509 as asn1_x509
 
-from egov_gateway.eds.certificates import parse_certificate
+from egov_gateway.eds.certificates import parse_certificate, read_certificates
 from egov_gateway.eds.cms import parse_cms
 from egov_gateway.eds.verify import Purpose
+from tests.eds import cms_tools
+
+NCA_TEST = Path("/work/shared/fixtures/nca-test")
+
+
+def gost_signature(data: bytes, *, iin: str, bin: str) -> bytes:
+    """A CMS shaped like NCALayer's GOST signature of ``data``, made now, with NCA's test GOST
+    certificate of a head (role OID 1.2.398.3.3.4.1.2.1) given the IIN and BIN and a validity
+    around now. Only NCANode could judge its values (``FakeNcaNode`` accepts them)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    der = read_certificates(NCA_TEST / "certs" / "ceo_valid_sign_2004_gost.cer")[0]
+    certificate = asn1_x509.Certificate.load(
+        cms_tools.gost_certificate_with_subject(der, iin=iin, bin=bin)
+    )
+    certificate["tbs_certificate"]["validity"] = asn1_x509.Validity(
+        {
+            "not_before": asn1_x509.Time(name="utc_time", value=now - timedelta(days=30)),
+            "not_after": asn1_x509.Time(name="utc_time", value=now + timedelta(days=300)),
+        }
+    )
+    return cms_tools.gost_cms(certificate.dump(force=True), data, signing_time=now)
 
 
 class FakeNcaNode:

@@ -9,51 +9,25 @@ transaction) would show as a second request.
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from asn1crypto import x509 as asn1_x509
 from django.urls import reverse
 
 from egov_gateway.eds import oids
-from egov_gateway.eds.certificates import read_certificates
 from egov_gateway.eds.errors import CertificateRevoked
 from egov_gateway.eds.models import Signature
 from portal.models import Role
 from suppliers import selectors, services
 from suppliers.models import Application, OfferAcceptance
-from tests.eds import cms_tools
+from tests.eds.fake_ncanode import gost_signature
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.suppliers.factories import SupplierFactory, complete_application
 from tests.suppliers.test_views import accept_offer_without_signature, sign_in
 
 pytestmark = [pytest.mark.django_db]
 
-NCA_TEST = Path("/work/shared/fixtures/nca-test")
 # The head of ТОО «Ортопедия Астана» in the demo data and the sandbox state systems.
 HEAD_IIN, COMPANY_BIN = "780623321477", "090440023188"
-
-
-def gost_key_of_the_head(*, now: datetime) -> bytes:
-    """NCA's test GOST certificate of a head (role OID 1.2.398.3.3.4.1.2.1), with the head's IIN
-    and BIN and a validity around ``now`` (only NCANode could tell the issuer's signature)."""
-    der = read_certificates(NCA_TEST / "certs" / "ceo_valid_sign_2004_gost.cer")[0]
-    certificate = asn1_x509.Certificate.load(
-        cms_tools.gost_certificate_with_subject(der, iin=HEAD_IIN, bin=COMPANY_BIN)
-    )
-    certificate["tbs_certificate"]["validity"] = asn1_x509.Validity(
-        {
-            "not_before": asn1_x509.Time(name="utc_time", value=now - timedelta(days=30)),
-            "not_after": asn1_x509.Time(name="utc_time", value=now + timedelta(days=300)),
-        }
-    )
-    return certificate.dump(force=True)
-
-
-def gost_signature(data: bytes) -> bytes:
-    now = datetime.now(UTC).replace(microsecond=0)
-    return cms_tools.gost_cms(gost_key_of_the_head(now=now), data, signing_time=now)
 
 
 @pytest.fixture
@@ -70,7 +44,7 @@ def test_the_public_offer_signed_with_gost_on_its_page_asks_ncanode_once(client,
     offer = selectors.render_offer(language="en")
     assert base64.b64encode(offer).decode() in client.get(reverse("suppliers:offer")).text
 
-    cms = gost_signature(offer)
+    cms = gost_signature(offer, iin=HEAD_IIN, bin=COMPANY_BIN)
     response = client.post(
         reverse("suppliers:offer"),
         {"cms": base64.b64encode(cms).decode(), "offer_language": "en"},
@@ -79,7 +53,8 @@ def test_the_public_offer_signed_with_gost_on_its_page_asks_ncanode_once(client,
     assert response.status_code == 302, response.content.decode()[:2000]
     acceptance = OfferAcceptance.objects.get(supplier=supplier)
     assert (acceptance.signature.backend, acceptance.signature.algorithm) == ("ncanode", "gost")
-    [request] = ncanode.requests  # one verification, not one before and one inside the act
+    assert len(ncanode.requests) == 1, "one verification, not one before and one inside the act"
+    request = ncanode.requests[0]
     assert base64.b64decode(request["cms"]) == cms
     assert base64.b64decode(request["data"]) == offer
 
@@ -90,7 +65,7 @@ def test_annex_1_signed_with_gost_asks_ncanode_once(ncanode, head):
     accept_offer_without_signature(supplier, head)
     application = complete_application(supplier=supplier, user=head)
     annex = services.prepare_annex(application=application, language="ru", user=head)
-    cms = gost_signature(bytes(annex.pdf))
+    cms = gost_signature(bytes(annex.pdf), iin=HEAD_IIN, bin=COMPANY_BIN)
 
     submitted = services.submit_application(
         application=application, annex=annex, user=head, cms=cms
@@ -110,7 +85,10 @@ def test_a_refused_gost_signature_asks_ncanode_once_and_stores_nothing(ncanode, 
     ncanode.verdict = "revoked"
     with pytest.raises(CertificateRevoked):
         services.accept_public_offer(
-            supplier=supplier, user=head, cms=gost_signature(offer), offer_bytes=offer
+            supplier=supplier,
+            user=head,
+            cms=gost_signature(offer, iin=HEAD_IIN, bin=COMPANY_BIN),
+            offer_bytes=offer,
         )
     assert len(ncanode.requests) == 1
     assert not Signature.objects.exists()
