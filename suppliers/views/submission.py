@@ -249,6 +249,10 @@ def sign(request: HttpRequest) -> HttpResponse:
             )
         except services.ApplicationIncomplete:
             return redirect("suppliers:completeness")
+        except (services.StaleAnnex, services.EditionChanged) as error:
+            # The form shown is no longer the one to sign: check the answers, form it again.
+            messages.warning(request, str(error))
+            return redirect("suppliers:check-answers")
         except PortalError as error:
             step.refuse(error)
         else:

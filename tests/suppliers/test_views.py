@@ -1088,7 +1088,7 @@ def test_findings_are_shown_before_signing_and_do_not_stop_the_submission(
 
 @pytest.mark.req("SUP-7", "SUP-8")
 def test_showing_the_sign_page_writes_nothing_the_form_is_prepared_by_a_post(
-    client, signed_in_head
+    client, trust_test_pki, signed_in_head
 ):
     """A GET only reads: the form is made by "Continue to the application form" (a POST), and
     a change of the data afterwards sends the supplier back to check their answers."""
@@ -1123,6 +1123,16 @@ def test_showing_the_sign_page_writes_nothing_the_form_is_prepared_by_a_post(
     response = client.get(reverse("suppliers:sign"))
     assert response["Location"] == reverse("suppliers:check-answers")
     assert set(application.annexes.values_list("pk", flat=True)) == prepared
+    # A signature of the form prepared before the change is not taken: the answers are checked.
+    old = application.annexes.get(language="ru")
+    cms = sign(trust_test_pki, HEAD_IIN, bytes(old.pdf), ORTHOPEDIA_BIN)
+    response = client.post(
+        reverse("suppliers:sign"),
+        {"cms": base64.b64encode(cms).decode(), "annex": old.pk, "language": "ru"},
+    )
+    assert response["Location"] == reverse("suppliers:check-answers")
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
 
 
 @pytest.mark.req("SUP-8")
