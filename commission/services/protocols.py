@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
 from commission.protocol import render_protocol
 from commission.services.errors import CommissionActionError
-from egov_gateway.eds.services import record_signature, verify_signature
+from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
 from portal.audit.services import record
@@ -132,28 +132,19 @@ def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSi
         "item__meeting__composition", "item__meeting__presided_by", "item__application"
     ).get(pk=protocol.pk)
     capacity = _capacity_of(protocol, signer)
-    verified = verify_signature(
-        cms=cms, data=bytes(protocol.pdf), purpose=Purpose.SIGN, expected_iin=signer.iin
-    )
     edition = application_of(protocol.item).edition
     role = Role.SECRETARY if capacity == ProtocolSignature.Capacity.SECRETARY else Role.MEMBER
+    verified = verify_document(
+        cms=cms, data=bytes(protocol.pdf), purpose=Purpose.SIGN, signer_user=signer, role=role
+    )
     with transaction.atomic(durable=True):
         locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
         if locked.status != Protocol.Status.FORMED:
             raise ProtocolRefused(_("The protocol is already signed."))
         if locked.signatures.filter(signer=signer, capacity=capacity).exists():
             raise ProtocolRefused(_("You have already signed this protocol."))
-        signature = record_signature(
-            cms=cms,
-            data=bytes(protocol.pdf),
-            purpose=Purpose.SIGN,
-            signer_user=signer,
-            expected_iin=signer.iin,
-            obj=locked,
-            document_kind="protocol",
-            basis=protocol_basis(edition),
-            role=role,
-            signer=verified,
+        signature = verified.keep(
+            obj=locked, document_kind="protocol", basis=protocol_basis(edition)
         )
         signed = ProtocolSignature.objects.create(
             protocol=locked, signer=signer, capacity=capacity, signature=signature

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from commission import selectors
 from commission.models import AgendaItem, Attendance, Meeting, Vote
 from commission.services.errors import CommissionActionError
-from egov_gateway.eds.services import record_signature, verify_signature
+from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.services import record
 from portal.models import Role, User
@@ -61,7 +61,9 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
     ).get(pk=item.pk)
     _ensure_may_vote(item, member)
     document = vote_document(item=item, member=member, choice=choice)
-    signer = verify_signature(cms=cms, data=document, purpose=Purpose.SIGN, expected_iin=member.iin)
+    verified = verify_document(
+        cms=cms, data=document, purpose=Purpose.SIGN, signer_user=member, role=Role.MEMBER
+    )
     try:
         with transaction.atomic(durable=True):
             locked = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
@@ -70,18 +72,11 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             _ensure_may_vote(locked, member)
             if vote_document(item=locked, member=member, choice=choice) != document:
                 raise VoteRefused(_("The proposal changed while you signed. Sign again."))
-            signature = record_signature(
-                cms=cms,
-                data=document,
-                purpose=Purpose.SIGN,
-                signer_user=member,
-                expected_iin=member.iin,
+            signature = verified.keep(
                 obj=locked,
                 document_kind="vote",
                 keep_document=True,
                 basis=locked.application.edition.clause_for("member_decisions_signed"),
-                role=Role.MEMBER,
-                signer=signer,
             )
             vote = Vote.objects.create(
                 item=locked, member=member, choice=choice, signature=signature

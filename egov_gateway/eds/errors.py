@@ -116,6 +116,17 @@ class WrongBin(SignatureError):
     invalid_message = _("The certificate does not carry a valid BIN.")
 
 
+class NotEntitledToSign(SignatureError):
+    """The key is the organisation's but not of its head or of a person with the right to sign
+    (``signer.may_bind_organisation``; SUP-2): an employee may prepare, not sign."""
+
+    code = "not_entitled_to_sign"
+    message = _(
+        "Only the head of the organisation or a person with the right to sign may sign for it. "
+        "You can prepare the document; ask one of them to sign it."
+    )
+
+
 class VerificationBackendUnavailable(SignatureError):
     code = "backend_unavailable"
     message = _("The signature verification service is unavailable. Try again later.")

@@ -117,7 +117,9 @@ class SigningRequest:
     ``data`` are the exact bytes signed (and stored); ``text`` is how the document is shown (the
     bytes decoded as UTF-8 unless given); ``pdf_url`` links the same document as a PDF when
     there is one. ``iin``/``bin`` ask NCALayer to offer only that person's (and organisation's)
-    keys; the server checks them again when it verifies the signature.
+    keys; the server checks them again when it verifies the signature. ``may_sign=False`` shows
+    the document without the button, with ``cannot_sign_title`` and ``cannot_sign_text`` (who
+    signs instead); ``eds.flow.signature_step`` decides it.
     """
 
     data: bytes
@@ -130,6 +132,9 @@ class SigningRequest:
     action: str = ""  # where the CMS is posted; the current page by default
     button_label: str = ""
     hidden_fields: dict[str, str] = field(default_factory=dict)
+    may_sign: bool = True
+    cannot_sign_title: str = ""
+    cannot_sign_text: str = ""
 
     @property
     def data_base64(self) -> str:

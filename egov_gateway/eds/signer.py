@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,6 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from egov_gateway.eds import oids
+from egov_gateway.eds.errors import NotEntitledToSign
+
+# The roles whose key binds their organisation: its head and a person with the right to sign.
+ORGANISATION_SIGNING_ROLES = frozenset({oids.ROLE_HEAD, oids.ROLE_RIGHT_TO_SIGN})
 
 
 class Purpose(models.TextChoices):
@@ -49,8 +54,35 @@ class VerifiedSigner:
 
     @property
     def may_sign_for_organisation(self) -> bool:
-        """Head of the organisation or a person with the right to sign (первый руководитель /
-        лицо с правом подписи); an ordinary employee's key does not bind the organisation."""
-        return bool(self.bin) and bool(
-            {oids.ROLE_HEAD, oids.ROLE_RIGHT_TO_SIGN} & set(self.role_oids)
+        """Whether this key binds the organisation of its BIN (``may_bind_organisation``)."""
+        return may_bind_organisation(
+            organisation_bin=self.bin, bin=self.bin, role_oids=self.role_oids
+        )
+
+
+def may_bind_organisation(*, organisation_bin: str, bin: str, role_oids: Iterable[str]) -> bool:
+    """Whether a key of the organisation ``bin`` with ``role_oids`` binds the organisation
+    ``organisation_bin`` (ID-2, SUP-2): the key is that organisation's, and of its head or a
+    person with the right to sign (первый руководитель / лицо с правом подписи). An ordinary
+    employee's key of the same BIN does not bind it, nor does a personal key.
+
+    The one rule, for a verified signature (``require_may_bind_organisation``) and for a page
+    that asks whether the key the person signed in with may sign (``eds.flow``).
+    """
+    return (
+        bool(organisation_bin)
+        and bin == organisation_bin
+        and bool(ORGANISATION_SIGNING_ROLES & set(role_oids))
+    )
+
+
+def require_may_bind_organisation(signer: VerifiedSigner, *, organisation_bin: str) -> None:
+    """Refuse (``NotEntitledToSign``) a verified signature whose key does not bind the
+    organisation ``organisation_bin`` (``may_bind_organisation``)."""
+    if not may_bind_organisation(
+        organisation_bin=organisation_bin, bin=signer.bin, role_oids=signer.role_oids
+    ):
+        raise NotEntitledToSign(
+            detail=f"BIN {signer.bin or '-'} with role OIDs {list(signer.role_oids)} "
+            f"for the organisation {organisation_bin}"
         )

@@ -23,6 +23,7 @@ from suppliers.selectors.acting import (
     may_act_for,
     start_options,
 )
+from suppliers.selectors.annexes import prepared_annexes
 from suppliers.selectors.completeness import Problem, completeness_problems
 from suppliers.selectors.findings import (
     STATE_CHECKED_CONDITIONS,
@@ -111,6 +112,7 @@ __all__ = [
     "offer_acceptance",
     "offer_language",
     "offer_of",
+    "prepared_annexes",
     "offers_not_allowed_message",
     "region_of_address",
     "registered_region",

@@ -5,7 +5,7 @@ the last-change marks and the status e-mail.
 from __future__ import annotations
 
 from deregistration.eligibility import admission_eligibility
-from egov_gateway.eds.services import record_signature, verify_signature
+from egov_gateway.eds.services import VerifiedDocument, verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.models import Role, User
 from suppliers import selectors
@@ -13,7 +13,7 @@ from suppliers.models import (
     Application,
     Supplier,
 )
-from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible, NotEntitledToSign
+from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible
 from suppliers.services.notifications import notify_status_change
 
 # --- helpers ---
@@ -40,53 +40,27 @@ def _require_draft(application: Application) -> None:
         raise NotEditable()
 
 
-def _verified_signer(*, supplier: Supplier, user: User, cms: bytes, data: bytes | None):
-    """Verify a signature of ``data`` by ``user`` acting for ``supplier``; before any
-    transaction, because verification may ask NCANode and OCSP responders.
+def verify_supplier_signature(
+    *, supplier: Supplier, user: User, cms: bytes, data: bytes
+) -> VerifiedDocument:
+    """Verify once, before any transaction, a signature of the exact ``data`` by ``user`` acting
+    for ``supplier`` (ID-2, SUP-2); the act keeps it in its transaction (``.keep``).
 
-    A legal entity binds itself only through the key of its head or of a person with the right
-    to sign (role OIDs, ``VerifiedSigner.may_sign_for_organisation``); an employee's key of the
-    same BIN is refused before anything is stored (SUP-2). A natural person signs with their own
-    key for their own IIN.
+    A legal entity is bound only by the key of its head or of a person with the right to sign
+    (``binds_organisation``: the rule of ``egov_gateway.eds.signer``); an employee's key of the
+    same BIN is refused before anything is stored. A natural person signs with their own key for
+    their own IIN.
     """
     if not supplier.is_legal_entity and supplier.identifier != user.iin:
         raise NotAuthorised()
-    signer = verify_signature(
-        cms=cms,
-        data=data,
-        purpose=Purpose.SIGN,
-        expected_iin=user.iin,
-        expected_bin=supplier.identifier if supplier.is_legal_entity else None,
-    )
-    if supplier.is_legal_entity and not signer.may_sign_for_organisation:
-        raise NotEntitledToSign(detail=f"role OIDs {list(signer.role_oids)}")
-    return signer
-
-
-def _sign(
-    *,
-    supplier: Supplier,
-    user: User,
-    cms: bytes,
-    data: bytes | None,
-    signer,
-    obj=None,
-    document_kind: str,
-    basis: str,
-):
-    """Record the signature ``_verified_signer`` verified, inside the act's transaction."""
-    return record_signature(
+    return verify_document(
         cms=cms,
         data=data,
         purpose=Purpose.SIGN,
         signer_user=user,
-        expected_iin=user.iin,
-        expected_bin=supplier.identifier if supplier.is_legal_entity else None,
-        obj=obj,
-        document_kind=document_kind,
-        basis=basis,
         role=Role.SUPPLIER,
-        signer=signer,
+        expected_bin=supplier.identifier if supplier.is_legal_entity else None,
+        binds_organisation=supplier.is_legal_entity,
     )
 
 

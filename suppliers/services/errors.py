@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from egov_gateway.eds.errors import NotEntitledToSign as NotEntitledToSign  # a key of an employee
 from egov_gateway.eds.errors import SignatureError
 from portal.errors import PortalError
 from suppliers.selectors import Problem
@@ -92,13 +93,3 @@ class StaleAnnex(SupplierActionError):
 class OfferTextUnknown(SignatureError):
     code = "offer_text_unknown"
     message = _("What was signed is not the text of the public offer. Sign the offer shown.")
-
-
-class NotEntitledToSign(SignatureError):
-    """A legal entity's employee without the right to sign (SUP-2)."""
-
-    code = "not_entitled_to_sign"
-    message = _(
-        "Only the head of the organisation or a person with the right to sign may sign for it. "
-        "You can prepare the application; ask one of them to sign it."
-    )

@@ -24,9 +24,8 @@ from suppliers.services.common import (
     _require_draft,
     _require_eligible,
     _require_rights,
-    _sign,
     _touch,
-    _verified_signer,
+    verify_supplier_signature,
 )
 from suppliers.services.errors import (
     ApplicationIncomplete,
@@ -62,9 +61,7 @@ def prepare_annex(
     problems = completeness_problems(application)
     if problems:
         raise ApplicationIncomplete(problems)
-    existing = application.annexes.filter(
-        language=language, revision=application.revision, signature__isnull=True
-    ).first()
+    existing = selectors.prepared_annexes(application).get(language)
     if existing is not None:
         return existing
     from suppliers.annex import render_annex1
@@ -116,8 +113,8 @@ def submit_application(
     edition's boundary is moved to the edition in force and refused with ``EditionChanged``, so
     that it is checked and signed again under it.
 
-    The signature is verified before the transaction (NCANode, OCSP): the checks run once
-    without the lock, so that a refusal comes first, and again under it.
+    The signature is verified once, before the transaction (NCANode, OCSP); the checks of the
+    application run without the lock, so that a refusal comes first, and again under it.
     """
     supplier = application.supplier
     _require_rights(user=user, supplier=supplier)
@@ -125,7 +122,9 @@ def submit_application(
     if refiled.edition_code != application.edition_code:
         raise EditionChanged()
     _require_submittable(application, annex)
-    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf))
+    verified = verify_supplier_signature(
+        supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf)
+    )
     with transaction.atomic(durable=True):
         locked = _locked(application)
         annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
@@ -134,12 +133,7 @@ def submit_application(
         region = selectors.registered_region(supplier, application=locked)
         if region is None:
             raise RegionUnknown()
-        signature = _sign(
-            supplier=supplier,
-            user=user,
-            cms=cms,
-            data=bytes(annex.pdf),
-            signer=signer,
+        signature = verified.keep(
             obj=annex,
             document_kind="application_annex1",
             basis=edition.form("application").clause,

@@ -20,8 +20,7 @@ from suppliers.models import (
 from suppliers.services.common import (
     _require_eligible,
     _require_rights,
-    _sign,
-    _verified_signer,
+    verify_supplier_signature,
 )
 from suppliers.services.errors import (
     NotAuthorised,
@@ -105,16 +104,10 @@ def accept_public_offer(
         raise OfferTextUnknown(detail="signed bytes match no offer version")
     version, language = identified
     edition = edition_for()
-    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=offer_bytes)
+    verified = verify_supplier_signature(supplier=supplier, user=user, cms=cms, data=offer_bytes)
     with transaction.atomic(durable=True):
-        signature = _sign(
-            supplier=supplier,
-            user=user,
-            cms=cms,
-            data=offer_bytes,
-            signer=signer,
-            document_kind="public_offer",
-            basis=edition.clause_for("signs_public_offer"),
+        signature = verified.keep(
+            document_kind="public_offer", basis=edition.clause_for("signs_public_offer")
         )
         acceptance = OfferAcceptance.objects.create(
             supplier=supplier,

@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov_gateway.eds import oids
-from egov_gateway.eds.signin import signed_in_identity
+from egov_gateway.eds.flow import session_may_bind_organisation
 from portal.access import role_required
 from portal.models import Role
 from suppliers import forms, selectors
@@ -113,15 +112,14 @@ def _own_application(request: HttpRequest, pk: int) -> Application:
 
 def may_sign_for(request: HttpRequest, supplier) -> bool:
     """Whether the key the person signed in with may bind the supplier (SUP-2): a natural
-    person's own key, or the key of an organisation's head or a person with the right to sign.
-    The signature itself is checked again by the services when it arrives."""
+    person's own key, or the key of an organisation's head or a person with the right to sign
+    (``egov_gateway.eds.flow.session_may_bind_organisation``). The signature itself is checked
+    again by the services when it arrives."""
     if not supplier.is_legal_entity:
         return True
-    identity = signed_in_identity(request.session) or {}
-    if identity.get("bin") != supplier.identifier:
-        return False
-    return bool({oids.ROLE_HEAD, oids.ROLE_RIGHT_TO_SIGN} & set(identity.get("role_oids") or ()))
+    return session_may_bind_organisation(request, organisation_bin=acting_bin(supplier))
 
 
-def _acting_bin(supplier) -> str:
+def acting_bin(supplier) -> str:
+    """The organisation an act of the supplier binds: a legal entity's BIN; "" for a person."""
     return supplier.identifier if supplier.is_legal_entity else ""

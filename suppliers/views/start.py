@@ -13,18 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deregistration.eligibility import admission_eligibility
-from egov_gateway.eds.errors import SignatureError
-from egov_gateway.eds.forms import SignatureForm
-from egov_gateway.eds.ncalayer import SigningRequest
-from egov_gateway.eds.signer import Purpose
+from egov_gateway.eds.flow import signature_step
 from egov_gateway.eds.signin import signed_in_identity
 from portal.editions import edition_for
+from portal.errors import PortalError
 from suppliers import forms, selectors, services
 from suppliers.models import (
     Application,
     Section,
 )
-from suppliers.views.common import _acting_bin, cabinet_page, may_sign_for
+from suppliers.views.common import acting_bin, cabinet_page
 
 START_OFFERS_SESSION_KEY = "suppliers_start_offers"
 
@@ -109,36 +107,35 @@ def offer(request: HttpRequest) -> HttpResponse:
     supplier = request.supplier
     if selectors.has_accepted_offer(supplier):
         return redirect("suppliers:cabinet")
-    may_sign = may_sign_for(request, supplier)
     language = selectors.offer_language(request.POST.get("offer_language") or get_language())
     offer_bytes = selectors.render_offer(language=language)
-    form = SignatureForm(request.POST or None)
-    if request.method == "POST" and may_sign and form.is_valid():
-        try:
-            services.accept_public_offer(
-                supplier=supplier,
-                user=request.user,
-                cms=form.cleaned_data["cms"],
-                offer_bytes=offer_bytes,
-            )
-        except (SignatureError, services.SupplierActionError) as error:
-            form.add_error(None, str(error))
-        else:
-            return _open_application(request, supplier)
-    signing = SigningRequest(
+    step = signature_step(
+        request,
         data=offer_bytes,
-        purpose=Purpose.SIGN,
-        iin=request.user.iin,
-        bin=_acting_bin(supplier),
         title=_("Public offer for users of the Social Services Portal"),
+        organisation_bin=acting_bin(supplier),
         button_label=_("Sign the public offer with EDS"),
         hidden_fields={"offer_language": language},
+        cannot_sign_title=_(
+            "Only the head of the organisation or a person with the right to sign may sign the "
+            "offer for it."
+        ),
+        cannot_sign_text=_(
+            "You signed in with the key of an employee. Ask your head, or a person with the "
+            "right to sign, to sign in with their key and sign the offer. After that you can "
+            "prepare the application, and they sign it."
+        ),
     )
-    return render(
-        request,
-        "suppliers/offer.html",
-        {"supplier": supplier, "signing": signing, "form": form, "may_sign": may_sign},
-    )
+    if step.cms is not None:
+        try:
+            services.accept_public_offer(
+                supplier=supplier, user=request.user, cms=step.cms, offer_bytes=offer_bytes
+            )
+        except PortalError as error:
+            step.refuse(error)
+        else:
+            return _open_application(request, supplier)
+    return render(request, "suppliers/offer.html", {"supplier": supplier, **step.context()})
 
 
 def _open_application(request: HttpRequest, supplier) -> HttpResponse:

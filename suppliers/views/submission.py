@@ -12,22 +12,18 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from egov_gateway.eds.errors import SignatureError
-from egov_gateway.eds.forms import SignatureForm
-from egov_gateway.eds.ncalayer import SigningRequest
-from egov_gateway.eds.signer import Purpose
+from egov_gateway.eds.flow import signature_step
+from portal.errors import PortalError
 from suppliers import forms, selectors, services
 from suppliers.models import (
-    AnnexDocument,
     Application,
     Section,
 )
 from suppliers.views.common import (
     ROW_TITLES,
     SECTION_FORMS,
-    _acting_bin,
+    acting_bin,
     cabinet_page,
-    may_sign_for,
 )
 
 # --- completeness, check answers, sign and submit (SUP-6 … SUP-8) ---------------------------
@@ -202,57 +198,65 @@ def annex_text(pdf: bytes) -> str:
 @cabinet_page(draft=True)
 def sign(request: HttpRequest) -> HttpResponse:
     """Annex 1 in Kazakh and Russian (SUP-7), the choice of the language signed, and the
-    signature of its exact bytes with EDS, which submits the application (SUP-8, CAL-2)."""
+    signature of its exact bytes with EDS, which submits the application (SUP-8, CAL-2).
+
+    The form is made by a POST (``action=prepare``: "Continue to the application form" on the
+    check-answers page); showing the page only reads the form prepared for the data as they are
+    now, and sends the supplier back to check their answers when there is none.
+    """
     application = request.application
     supplier = application.supplier
-    language = _annex_language(request)
-    try:
-        annexes = {
-            code: services.prepare_annex(application=application, language=code, user=request.user)
-            for code in services.ANNEX_LANGUAGES
-        }
-    except services.ApplicationIncomplete:
+    if selectors.completeness_problems(application):
         messages.warning(
             request, _("Your application is not complete yet. Correct the items listed.")
         )
         return redirect("suppliers:completeness")
-    except services.SupplierActionError as error:
-        messages.warning(request, str(error))
-        return redirect("suppliers:application")
-    annex = annexes[language]
-    may_sign = may_sign_for(request, supplier)
-    form = SignatureForm(request.POST or None)
-    if request.method == "POST" and may_sign and form.is_valid():
-        posted = AnnexDocument.objects.filter(
-            pk=request.POST.get("annex") or 0, application=application
-        ).first()
-        try:
-            if posted is None or posted.pk != annex.pk:
-                raise services.StaleAnnex()
-            services.submit_application(
-                application=application,
-                annex=posted,
-                user=request.user,
-                cms=form.cleaned_data["cms"],
-            )
-        except services.ApplicationIncomplete:
-            return redirect("suppliers:completeness")
-        except (SignatureError, services.SupplierActionError) as error:
-            form.add_error(None, str(error))
+    if request.method == "POST" and request.POST.get("action") == "prepare":
+        return _prepare_annexes(request, application)
+    annexes = selectors.prepared_annexes(application)
+    if set(annexes) != set(services.ANNEX_LANGUAGES):
+        if request.method == "POST":
+            messages.warning(request, str(services.StaleAnnex.message))
         else:
-            return redirect("suppliers:submitted", pk=application.pk)
-    language_form = forms.AnnexLanguageForm(initial={"language": language})
-    signing = SigningRequest(
+            messages.info(request, _("Check your answers, then continue to the application form."))
+        return redirect("suppliers:check-answers")
+    language = _annex_language(request)
+    annex = annexes[language]
+    step = signature_step(
+        request,
         data=bytes(annex.pdf),
-        purpose=Purpose.SIGN,
-        iin=request.user.iin,
-        bin=_acting_bin(supplier),
         title=_("Application for admission and registration on the portal (Annex 1)"),
+        organisation_bin=acting_bin(supplier),
         text=annex_text(bytes(annex.pdf)),
         pdf_url=reverse("suppliers:annex-pdf", args=[application.pk, annex.pk]),
         button_label=_("Sign and submit the application"),
         hidden_fields={"annex": str(annex.pk), "language": language},
+        cannot_sign_title=_(
+            "Only the head of the organisation or a person with the right to sign may sign the "
+            "application."
+        ),
+        cannot_sign_text=_(
+            "The application is ready. Ask your head, or a person with the right to sign, to "
+            "sign in with their key and sign it on this page."
+        ),
     )
+    if step.cms is not None:
+        try:
+            if request.POST.get("annex") != str(annex.pk):  # signed on a form since replaced
+                raise services.StaleAnnex()
+            services.submit_application(
+                application=application, annex=annex, user=request.user, cms=step.cms
+            )
+        except services.ApplicationIncomplete:
+            return redirect("suppliers:completeness")
+        except (services.StaleAnnex, services.EditionChanged) as error:
+            # The form shown is no longer the one to sign: check the answers, form it again.
+            messages.warning(request, str(error))
+            return redirect("suppliers:check-answers")
+        except PortalError as error:
+            step.refuse(error)
+        else:
+            return redirect("suppliers:submitted", pk=application.pk)
     return render(
         request,
         "suppliers/sign.html",
@@ -269,10 +273,24 @@ def sign(request: HttpRequest) -> HttpResponse:
                 for code, item in annexes.items()
             ],
             "language": language,
-            "language_form": language_form,
-            "signing": signing,
-            "form": form,
-            "may_sign": may_sign,
+            "language_form": forms.AnnexLanguageForm(initial={"language": language}),
             "findings": selectors.admission_findings(application=application),
+            **step.context(),
         },
     )
+
+
+def _prepare_annexes(request: HttpRequest, application: Application) -> HttpResponse:
+    """Form Annex 1 in each language for the data as they are now (SUP-7), then show it."""
+    try:
+        for code in services.ANNEX_LANGUAGES:
+            services.prepare_annex(application=application, language=code, user=request.user)
+    except services.ApplicationIncomplete:
+        messages.warning(
+            request, _("Your application is not complete yet. Correct the items listed.")
+        )
+        return redirect("suppliers:completeness")
+    except services.SupplierActionError as error:
+        messages.warning(request, str(error))
+        return redirect("suppliers:application")
+    return redirect("suppliers:sign")

@@ -182,7 +182,7 @@ def check_answers_and_sign(page, live_server) -> Application:
     expect(page.locator(".summary-card")).not_to_have_count(0)
     draft = Application.objects.get(status=Application.Status.DRAFT)
     assert [str(p) for p in selectors.completeness_problems(draft)] == []
-    page.locator("main a[href='/cabinet/application/sign/']").click()
+    page.locator("main form[action='/cabinet/application/sign/'] button[value='prepare']").click()
     expect(page).to_have_url(re.compile(r"/cabinet/application/sign/$"))
     expect(page.locator("#annex-versions a[href*='/annex/']")).to_have_count(2)
     expect(page.locator(SIGN_BUTTON)).to_be_visible()

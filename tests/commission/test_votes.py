@@ -53,6 +53,29 @@ def test_a_member_signs_the_vote_document_and_the_vote_is_counted(commission, tr
     assert AuditEvent.objects.filter(action="vote.cast", object_id=str(vote.pk)).exists()
 
 
+@pytest.mark.req("COM-5", "ID-2")
+def test_a_vote_signed_with_gost_asks_ncanode_once(commission, trusted, settings):
+    from tests.eds.fake_ncanode import FakeNcaNode, gost_signature
+
+    meeting = open_meeting(commission)
+    item = proposed(meeting.items.get(), commission)
+    member = selectors.members_of(meeting.composition)[2]
+    document = services.vote_document(item=item, member=member, choice=Vote.Choice.FOR)
+    ncanode = FakeNcaNode()
+    settings.NCANODE_URL = ncanode.url
+    try:
+        vote = services.cast_vote(
+            item=item,
+            member=member,
+            choice=Vote.Choice.FOR,
+            cms=gost_signature(document, iin=member.iin, bin="090440023188"),
+        )
+    finally:
+        ncanode.stop()
+    assert vote.signature.backend == "ncanode"
+    assert len(ncanode.requests) == 1, "verified once, before the item's lock"
+
+
 @pytest.mark.req("COM-5")
 def test_votes_that_may_not_be_cast_are_refused_with_their_reason(commission, trusted):
     meeting = open_meeting(commission, absent=1)

@@ -8,19 +8,16 @@ cannot be done here. The CMS carries the real GOST certificate of NCA's test CEO
 from __future__ import annotations
 
 import base64
-import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from egov_gateway.eds import errors
-from egov_gateway.eds.certificates import parse_certificate, read_certificates
-from egov_gateway.eds.cms import parse_cms
+from egov_gateway.eds.certificates import read_certificates
 from egov_gateway.eds.verify import Purpose, verify_cms
 from tests.eds import cms_tools
+from tests.eds.fake_ncanode import FakeNcaNode
 
 NCA_TEST = Path("/work/shared/fixtures/nca-test")
 SIGNED_AT = datetime(2022, 8, 1, 9, 30, tzinfo=UTC)  # within the CEO certificate's validity
@@ -31,87 +28,6 @@ CEO_IIN, CEO_BIN = "780623321477", "090440023188"  # valid identifiers for the c
 @pytest.fixture(scope="module")
 def gost_certificate() -> bytes:
     return read_certificates(NCA_TEST / "certs" / "ceo_valid_sign_2004_gost.cer")[0]
-
-
-class FakeNcaNode:
-    """Answers ``/cms/verify`` the way NCANode 3.x does, with a verdict chosen by the test."""
-
-    def __init__(self) -> None:
-        self.verdict = "valid"
-        self.requests: list[dict] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                owner.requests.append({"path": self.path, **body})
-                answer = owner.answer(base64.b64decode(body["cms"]))
-                payload = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def answer(self, cms: bytes) -> dict:
-        info = parse_certificate(parse_cms(cms).signer_certificate)
-        key_usage = "SIGN" if Purpose.SIGN in info.purposes else "AUTH"
-        revoked = self.verdict == "revoked"
-        certificate = {
-            "valid": self.verdict in ("valid", "bad_signature"),
-            "revocations": [{"revoked": revoked, "by": "OCSP", "revocationTime": None}],
-            "notBefore": info.not_before.isoformat(timespec="milliseconds"),
-            "notAfter": info.not_after.isoformat(timespec="milliseconds"),
-            "keyUsage": key_usage,
-            "serialNumber": info.serial,
-            "signAlg": "ECGOST34310",
-            "keyUser": ["CEO", "ORGANIZATION"],
-            "subject": {
-                "commonName": info.common_name,
-                "surName": info.surname,
-                "iin": info.iin,
-                "bin": info.bin,
-                "organization": info.organisation,
-                "country": "KZ",
-            },
-        }
-        issuer = {"valid": True, "keyUsage": "UNKNOWN", "serialNumber": "1", "subject": {}}
-        return {
-            "status": 200,
-            "message": "OK",
-            "valid": self.verdict == "valid",
-            "signers": [{"certificates": [certificate, issuer]}],
-        }
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def ncanode_server():
-    server = FakeNcaNode()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def ncanode(settings, ncanode_server):
-    ncanode_server.verdict = "valid"
-    ncanode_server.requests.clear()
-    settings.NCANODE_URL = ncanode_server.url
-    settings.EDS_REVOCATION_MODE = "hard-fail"
-    return ncanode_server
 
 
 def verify(cms: bytes, **kwargs):

@@ -9,7 +9,7 @@ from django.db import DatabaseError, transaction
 
 from egov_gateway.eds import errors
 from egov_gateway.eds.models import Signature
-from egov_gateway.eds.services import record_signature
+from egov_gateway.eds.services import sign_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.models import AuditEvent
 from portal.models import Region
@@ -30,7 +30,8 @@ def test_signature_is_stored_with_the_exact_bytes_certificate_and_signer(test_pk
     key = test_pki.key_for(HEAD, Purpose.SIGN, HEAD_BIN)
     cms = key.sign(DOCUMENT)
 
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=cms,
         data=DOCUMENT,
         purpose=Purpose.SIGN,
@@ -57,7 +58,8 @@ def test_signature_is_stored_with_the_exact_bytes_certificate_and_signer(test_pk
 
 @pytest.mark.req("ID-2")
 def test_every_signature_writes_an_audit_event(test_pki, head):
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=test_pki.key_for(HEAD, Purpose.SIGN).sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,
@@ -78,7 +80,8 @@ def test_signature_of_a_stored_document_keeps_a_reference_to_it(test_pki, head):
     document = Region.objects.create(
         kato="999999999", kind=Region.Kind.CITY, name_kk="a", name_ru="b", name_en="c"
     )
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=test_pki.key_for(HEAD, Purpose.SIGN).sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,
@@ -96,7 +99,8 @@ def test_signature_of_a_stored_document_keeps_a_reference_to_it(test_pki, head):
 @pytest.mark.req("ID-2")
 def test_refused_signature_stores_nothing(test_pki, head):
     with pytest.raises(errors.DigestMismatch):
-        record_signature(
+        sign_document(
+            role="supplier",
             cms=test_pki.key_for(HEAD, Purpose.SIGN).sign(DOCUMENT),
             data=DOCUMENT + b" (changed)",
             purpose=Purpose.SIGN,
@@ -109,7 +113,8 @@ def test_refused_signature_stores_nothing(test_pki, head):
 
 @pytest.mark.req("ID-2")
 def test_the_database_refuses_to_change_or_delete_a_signature(test_pki, head):
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=test_pki.key_for(HEAD, Purpose.SIGN).sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,
@@ -127,14 +132,16 @@ def test_the_database_refuses_to_change_or_delete_a_signature(test_pki, head):
 @pytest.mark.req("ID-2")
 def test_signing_again_creates_a_new_signature(test_pki, head):
     key = test_pki.key_for(HEAD, Purpose.SIGN)
-    first = record_signature(
+    first = sign_document(
+        role="supplier",
         cms=key.sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,
         signer_user=head,
         expected_iin=HEAD,
     )
-    second = record_signature(
+    second = sign_document(
+        role="supplier",
         cms=key.sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,
@@ -149,7 +156,8 @@ def test_signing_again_creates_a_new_signature(test_pki, head):
 def test_the_admin_shows_signatures_but_cannot_change_them(client, user_factory, test_pki, head):
     client.force_login(user_factory(is_staff=True, is_superuser=True))
     admin_client = client
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=test_pki.key_for(HEAD, Purpose.SIGN).sign(DOCUMENT),
         data=DOCUMENT,
         purpose=Purpose.SIGN,

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from egov_gateway.eds.services import record_signature
+from egov_gateway.eds.services import sign_document
 from egov_gateway.eds.signer import Purpose
 from egov_gateway.models import StateRecord
 from egov_gateway.sources import gbd_fl, gbd_ul, psychiatric, real_estate
@@ -563,7 +563,8 @@ def signed_annex(trust_test_pki, user_factory):
         rendered_at=rendered_at,
     )
     key = trust_test_pki.key_for(HEAD_IIN, Purpose.SIGN, COMPANY_BIN)
-    signature = record_signature(
+    signature = sign_document(
+        role="supplier",
         cms=key.sign(pdf),
         data=pdf,
         purpose=Purpose.SIGN,

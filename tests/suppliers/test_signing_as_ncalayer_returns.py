@@ -59,6 +59,7 @@ def test_annex_1_signed_as_ncalayer_returns_it_is_accepted(
 ):
     supplier, head = signed_in_head
     application = complete_application(supplier=supplier, user=head)
+    client.post(reverse("suppliers:sign"), {"action": "prepare"})
     client.get(reverse("suppliers:sign") + "?language=ru")
     annex = application.annexes.get(language="ru")
     cms = as_posted(sign(trust_test_pki, HEAD_IIN, bytes(annex.pdf), ORTHOPEDIA_BIN))

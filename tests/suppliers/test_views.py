@@ -973,6 +973,12 @@ def test_an_incomplete_application_cannot_be_signed_or_submitted(client, trust_t
     assert reverse("suppliers:completeness") in page
 
 
+def prepare_the_form(client) -> None:
+    """ "Continue to the application form" on the check-answers page: Annex 1 is formed."""
+    response = client.post(reverse("suppliers:sign"), {"action": "prepare"})
+    assert response["Location"] == reverse("suppliers:sign")
+
+
 @pytest.fixture
 def signed_in_head(client):
     supplier = SupplierFactory(identifier=ORTHOPEDIA_BIN)
@@ -996,6 +1002,7 @@ def test_the_head_signs_the_exact_annex_and_the_application_is_submitted(
     for section in selectors.sections_for(application):
         assert f'href="{section_url(section)}"' in page, "a Change link per section"
 
+    prepare_the_form(client)
     response = client.get(reverse("suppliers:sign") + "?language=ru")
     assert response.status_code == 200
     annex = application.annexes.get(language="ru")
@@ -1060,6 +1067,7 @@ def test_findings_are_shown_before_signing_and_do_not_stop_the_submission(
     assert reverse("suppliers:sign") in page, "a finding does not stop the signing"
     page = html(client.get(reverse("suppliers:section", args=[Section.CONDITIONS])))
     assert message in page and "For the commission to weigh" in page
+    prepare_the_form(client)
     response = client.get(reverse("suppliers:sign") + "?language=ru")
     assert response.status_code == 200
     assert message in html(response) and day in html(response)
@@ -1078,12 +1086,62 @@ def test_findings_are_shown_before_signing_and_do_not_stop_the_submission(
     assert (finding.source, finding.observed_on) == ("tax_debts", record.fetched_at)
 
 
+@pytest.mark.req("SUP-7", "SUP-8")
+def test_showing_the_sign_page_writes_nothing_the_form_is_prepared_by_a_post(
+    client, trust_test_pki, signed_in_head
+):
+    """A GET only reads: the form is made by "Continue to the application form" (a POST), and
+    a change of the data afterwards sends the supplier back to check their answers."""
+    from portal.audit.models import AuditEvent
+    from suppliers import services
+
+    supplier, head = signed_in_head
+    application = complete_application(supplier=supplier, user=head)
+    events = AuditEvent.objects.count()
+    response = client.get(reverse("suppliers:sign"))
+    assert response["Location"] == reverse("suppliers:check-answers")
+    assert not application.annexes.exists()
+    assert AuditEvent.objects.count() == events
+
+    prepare_the_form(client)
+    prepared = set(application.annexes.values_list("pk", flat=True))
+    assert len(prepared) == 2
+    events = AuditEvent.objects.count()
+    for language in ("kk", "ru", "kk"):
+        response = client.get(reverse("suppliers:sign") + f"?language={language}")
+        assert response.status_code == 200
+        assert "data-eds-sign" in response.content.decode()
+    assert set(application.annexes.values_list("pk", flat=True)) == prepared
+    assert AuditEvent.objects.count() == events
+
+    services.save_section(
+        application=application,
+        section=Section.CONTACTS,
+        data={"website": "https://ortopedia.kz"},
+        user=head,
+    )
+    response = client.get(reverse("suppliers:sign"))
+    assert response["Location"] == reverse("suppliers:check-answers")
+    assert set(application.annexes.values_list("pk", flat=True)) == prepared
+    # A signature of the form prepared before the change is not taken: the answers are checked.
+    old = application.annexes.get(language="ru")
+    cms = sign(trust_test_pki, HEAD_IIN, bytes(old.pdf), ORTHOPEDIA_BIN)
+    response = client.post(
+        reverse("suppliers:sign"),
+        {"cms": base64.b64encode(cms).decode(), "annex": old.pk, "language": "ru"},
+    )
+    assert response["Location"] == reverse("suppliers:check-answers")
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+
+
 @pytest.mark.req("SUP-8")
 def test_a_signature_over_other_bytes_is_refused_and_nothing_changes(
     client, trust_test_pki, signed_in_head
 ):
     supplier, head = signed_in_head
     application = complete_application(supplier=supplier, user=head)
+    prepare_the_form(client)
     client.get(reverse("suppliers:sign") + "?language=kk")
     annex = application.annexes.get(language="kk")
     cms = sign(trust_test_pki, HEAD_IIN, bytes(annex.pdf) + b"\n", ORTHOPEDIA_BIN)
@@ -1106,6 +1164,7 @@ def test_an_employee_prepares_the_application_but_cannot_sign_it(client, trust_t
     application = complete_application(supplier=supplier, user=employee)
     sign_in(client, employee, bin=SECOND_BIN, role_oids=(oids.ROLE_EMPLOYEE,))
     assert client.get(section_url(Section.CONTACTS)).status_code == 200
+    prepare_the_form(client)
     response = client.get(reverse("suppliers:sign") + "?language=kk")
     assert response.status_code == 200
     assert "data-eds-sign" not in response.content.decode(), "no signing component"
