@@ -170,7 +170,7 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
             expected_bin=claimed.bin or None,
         )
         _check_same_holder(signer, claimed)
-        _use_up(challenge, iin=signer.iin)
+        use_up_challenge(challenge, iin=signer.iin)
         with transaction.atomic(durable=True):
             user, created, granted = _account_for(signer, claimed, SignInIntent(intent))
             record(
@@ -252,7 +252,7 @@ def _check_same_holder(signer: VerifiedSigner, claimed: CertificateInfo) -> None
         raise WrongBin(detail=f"verified BIN {signer.bin}, certificate BIN {claimed.bin}")
 
 
-def _use_up(challenge: SignInChallenge, *, iin: str) -> None:
+def use_up_challenge(challenge: SignInChallenge, *, iin: str) -> None:
     """Mark the challenge used, atomically: of two requests with one signature, one wins."""
     updated = SignInChallenge.objects.filter(
         pk=challenge.pk, used_at__isnull=True, expires_at__gt=Now()

@@ -19,28 +19,28 @@ from suppliers.services.notifications import notify_status_change
 # --- helpers ---
 
 
-def _require_rights(*, user: User, supplier: Supplier) -> None:
+def require_rights(*, user: User, supplier: Supplier) -> None:
     if not selectors.may_act_for(user=user, supplier=supplier):
         raise NotAuthorised()
 
 
-def _require_eligible(identifier: str) -> None:
+def require_eligible(identifier: str) -> None:
     eligibility = admission_eligibility(identifier=identifier)
     if not eligibility.allowed:
         raise NotEligible(eligibility.reason, code=eligibility.code)
 
 
-def _locked(application: Application) -> Application:
+def lock_application(application: Application) -> Application:
     """The application re-read under a row lock (one act at a time)."""
     return Application.objects.select_for_update().select_related("supplier").get(pk=application.pk)
 
 
-def _require_draft(application: Application) -> None:
+def require_draft(application: Application) -> None:
     if application.status != Application.Status.DRAFT:
         raise NotEditable()
 
 
-def _verified_signer(*, supplier: Supplier, user: User, cms: bytes, data: bytes | None):
+def verified_signer(*, supplier: Supplier, user: User, cms: bytes, data: bytes | None):
     """Verify a signature of ``data`` by ``user`` acting for ``supplier``; before any
     transaction, because verification may ask NCANode and OCSP responders.
 
@@ -63,7 +63,7 @@ def _verified_signer(*, supplier: Supplier, user: User, cms: bytes, data: bytes 
     return signer
 
 
-def _sign(
+def sign(
     *,
     supplier: Supplier,
     user: User,
@@ -74,7 +74,7 @@ def _sign(
     document_kind: str,
     basis: str,
 ):
-    """Record the signature ``_verified_signer`` verified, inside the act's transaction."""
+    """Record the signature ``verified_signer`` verified, inside the act's transaction."""
     return record_signature(
         cms=cms,
         data=data,
@@ -90,7 +90,7 @@ def _sign(
     )
 
 
-def _touch(application: Application, section: str | None = None) -> None:
+def mark_changed(application: Application, section: str | None = None) -> None:
     """Count a change of the data: a rendered Annex 1 of an older revision is no longer signed."""
     application.revision += 1
     fields = ["revision", "updated_at"]
@@ -100,6 +100,6 @@ def _touch(application: Application, section: str | None = None) -> None:
     application.save(update_fields=fields)
 
 
-def _notify_status(application: Application, event) -> None:
+def notify_status(application: Application, event) -> None:
     """The status e-mail of the change ``event`` recorded, into the outbox; sent on commit."""
     notify_status_change(application_id=application.pk, event_key=f"audit:{event.pk}")

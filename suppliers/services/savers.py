@@ -395,7 +395,7 @@ def _save_nothing(application: Application, data: dict, user: User):
     return None, {}
 
 
-_SAVERS = {
+SAVERS = {
     Section.OFFERS: _save_offers,
     Section.STATE_DATA: _save_state_data,
     Section.CONTACTS: _save_contacts,

@@ -19,14 +19,14 @@ from suppliers.models import (
 )
 from suppliers.selectors import completeness_problems
 from suppliers.services.common import (
-    _locked,
-    _notify_status,
-    _require_draft,
-    _require_eligible,
-    _require_rights,
-    _sign,
-    _touch,
-    _verified_signer,
+    lock_application,
+    mark_changed,
+    notify_status,
+    require_draft,
+    require_eligible,
+    require_rights,
+    sign,
+    verified_signer,
 )
 from suppliers.services.errors import (
     ApplicationIncomplete,
@@ -55,8 +55,8 @@ def prepare_annex(
             _("The application form is made in Kazakh or Russian."), code="annex_language"
         )
     if user is not None:
-        _require_rights(user=user, supplier=application.supplier)
-    _require_draft(application)
+        require_rights(user=user, supplier=application.supplier)
+    require_draft(application)
     # The form shown for signing is the one of the edition it will be filed under (SUP-8).
     application = _refile_under_edition_in_force(application=application, user=user)
     problems = completeness_problems(application)
@@ -72,8 +72,8 @@ def prepare_annex(
     with translation.override(language):
         pdf = bytes(render_annex1(application, language=language))  # before the transaction
     with transaction.atomic(durable=True):
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         if locked.revision != application.revision:
             raise StaleAnnex()
         annex = AnnexDocument.objects.create(
@@ -120,21 +120,21 @@ def submit_application(
     without the lock, so that a refusal comes first, and again under it.
     """
     supplier = application.supplier
-    _require_rights(user=user, supplier=supplier)
+    require_rights(user=user, supplier=supplier)
     refiled = _refile_under_edition_in_force(application=application, user=user)
     if refiled.edition_code != application.edition_code:
         raise EditionChanged()
     _require_submittable(application, annex)
-    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf))
+    signer = verified_signer(supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf))
     with transaction.atomic(durable=True):
-        locked = _locked(application)
+        locked = lock_application(application)
         annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
         _require_submittable(locked, annex)
         edition = locked.edition
         region = selectors.registered_region(supplier, application=locked)
         if region is None:
             raise RegionUnknown()
-        signature = _sign(
+        signature = sign(
             supplier=supplier,
             user=user,
             cms=cms,
@@ -181,13 +181,13 @@ def submit_application(
             f"{edition.clause_for('review_deadline_working_days')}",
             role=Role.SUPPLIER,
         )
-        _notify_status(locked, event)
+        notify_status(locked, event)
     return locked
 
 
 def _require_submittable(application: Application, annex: AnnexDocument) -> None:
     """A draft, its annex unsigned and of its current data, complete, its supplier eligible."""
-    _require_draft(application)
+    require_draft(application)
     if annex.application_id != application.pk or annex.is_signed:
         raise StaleAnnex()
     if annex.revision != application.revision:
@@ -195,7 +195,7 @@ def _require_submittable(application: Application, annex: AnnexDocument) -> None
     problems = completeness_problems(application)
     if problems:
         raise ApplicationIncomplete(problems)
-    _require_eligible(application.supplier.identifier)
+    require_eligible(application.supplier.identifier)
 
 
 def _refile_under_edition_in_force(*, application: Application, user: User | None) -> Application:
@@ -206,13 +206,13 @@ def _refile_under_edition_in_force(*, application: Application, user: User | Non
     if filed.code == application.edition_code:
         return application
     with transaction.atomic():
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         before = locked.edition_code
         if before != filed.code:
             locked.edition_code = filed.code
             locked.save(update_fields=["edition_code", "updated_at"])
-            _touch(locked)
+            mark_changed(locked)
             audit.record(
                 actor=user,
                 action="application.edition_changed",
@@ -227,9 +227,9 @@ def _refile_under_edition_in_force(*, application: Application, user: User | Non
 
 def withdraw_application(*, application: Application, user: User) -> Application:
     """The supplier withdraws its application before the commission decides (issue 5, item 8)."""
-    _require_rights(user=user, supplier=application.supplier)
+    require_rights(user=user, supplier=application.supplier)
     with transaction.atomic(durable=True):
-        locked = _locked(application)
+        locked = lock_application(application)
         before = {"status": locked.status}
         try:
             locked.withdraw()
@@ -248,5 +248,5 @@ def withdraw_application(*, application: Application, user: User) -> Application
             after={"status": locked.status},
             role=Role.SUPPLIER,
         )
-        _notify_status(locked, event)
+        notify_status(locked, event)
     return locked

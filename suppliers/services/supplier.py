@@ -18,10 +18,10 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.services.common import (
-    _require_eligible,
-    _require_rights,
-    _sign,
-    _verified_signer,
+    require_eligible,
+    require_rights,
+    sign,
+    verified_signer,
 )
 from suppliers.services.errors import (
     NotAuthorised,
@@ -55,7 +55,7 @@ def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> S
         raise NotAuthorised(
             _("You can start only for the organisation of your key, or for yourself.")
         )
-    _require_eligible(identifier)
+    require_eligible(identifier)
     name = (name or "").strip()
     if not name:
         raise SupplierActionError(_("Enter the supplier's name."), code="name_required")
@@ -98,15 +98,15 @@ def accept_public_offer(
     OCSP) and the state systems are asked after it has committed: a slow or failing source never
     undoes the signature, nor holds the audit trail up.
     """
-    _require_rights(user=user, supplier=supplier)
+    require_rights(user=user, supplier=supplier)
     identified = selectors.identify_offer(offer_bytes)
     if identified is None:
         raise OfferTextUnknown(detail="signed bytes match no offer version")
     version, language = identified
     edition = edition_for()
-    signer = _verified_signer(supplier=supplier, user=user, cms=cms, data=offer_bytes)
+    signer = verified_signer(supplier=supplier, user=user, cms=cms, data=offer_bytes)
     with transaction.atomic(durable=True):
-        signature = _sign(
+        signature = sign(
             supplier=supplier,
             user=user,
             cms=cms,
@@ -148,7 +148,7 @@ def refresh_state_data(*, supplier: Supplier, user: User | None = None) -> State
     overwritten by supplier input, nor the reverse).
     """
     if user is not None:
-        _require_rights(user=user, supplier=supplier)
+        require_rights(user=user, supplier=supplier)
     if not selectors.has_accepted_offer(supplier):
         raise OfferNotAccepted()
     draft = supplier.applications.filter(status=Application.Status.DRAFT).first()

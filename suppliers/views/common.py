@@ -102,7 +102,7 @@ def _draft_of(supplier) -> Application | None:
     )
 
 
-def _own_application(request: HttpRequest, pk: int) -> Application:
+def own_application(request: HttpRequest, pk: int) -> Application:
     """An application of the supplier the person acts for; any other is "not found"."""
     return get_object_or_404(
         Application.objects.select_related("supplier", "supplier__region", "region"),
@@ -123,5 +123,5 @@ def may_sign_for(request: HttpRequest, supplier) -> bool:
     return bool({oids.ROLE_HEAD, oids.ROLE_RIGHT_TO_SIGN} & set(identity.get("role_oids") or ()))
 
 
-def _acting_bin(supplier) -> str:
+def acting_bin(supplier) -> str:
     return supplier.identifier if supplier.is_legal_entity else ""

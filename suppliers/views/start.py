@@ -24,7 +24,7 @@ from suppliers.models import (
     Application,
     Section,
 )
-from suppliers.views.common import _acting_bin, cabinet_page, may_sign_for
+from suppliers.views.common import acting_bin, cabinet_page, may_sign_for
 
 START_OFFERS_SESSION_KEY = "suppliers_start_offers"
 
@@ -129,7 +129,7 @@ def offer(request: HttpRequest) -> HttpResponse:
         data=offer_bytes,
         purpose=Purpose.SIGN,
         iin=request.user.iin,
-        bin=_acting_bin(supplier),
+        bin=acting_bin(supplier),
         title=_("Public offer for users of the Social Services Portal"),
         button_label=_("Sign the public offer with EDS"),
         hidden_fields={"offer_language": language},

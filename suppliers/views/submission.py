@@ -25,7 +25,7 @@ from suppliers.models import (
 from suppliers.views.common import (
     ROW_TITLES,
     SECTION_FORMS,
-    _acting_bin,
+    acting_bin,
     cabinet_page,
     may_sign_for,
 )
@@ -246,7 +246,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         data=bytes(annex.pdf),
         purpose=Purpose.SIGN,
         iin=request.user.iin,
-        bin=_acting_bin(supplier),
+        bin=acting_bin(supplier),
         title=_("Application for admission and registration on the portal (Annex 1)"),
         text=annex_text(bytes(annex.pdf)),
         pdf_url=reverse("suppliers:annex-pdf", args=[application.pk, annex.pk]),
