@@ -19,13 +19,13 @@ from suppliers.selectors.acting import (
     StartOption,
     current_application,
     current_supplier_for,
+    draft_of,
     may_act_as,
     may_act_for,
     start_options,
 )
 from suppliers.selectors.completeness import Problem, completeness_problems
 from suppliers.selectors.findings import (
-    STATE_CHECKED_CONDITIONS,
     Finding,
     admission_findings,
 )
@@ -48,6 +48,7 @@ from suppliers.selectors.registration import (
 from suppliers.selectors.sections import (
     ITEM_SECTIONS,
     PORTAL_CHECKED_CONDITIONS,
+    STATE_CHECKED_CONDITIONS,
     DocumentRequirement,
     application_edition,
     classifier_items_for,
@@ -100,6 +101,7 @@ __all__ = [
     "current_supplier_for",
     "document_requirements",
     "documents_of",
+    "draft_of",
     "filing_edition",
     "has_accepted_offer",
     "legal_address_of",

@@ -25,21 +25,15 @@ from egov_gateway.sources import SOURCE_CHOICES
 from portal.calendar import ALMATY
 from portal.editions.base import SupplierKind, Text
 from suppliers.models import Application, DocType, Section
-from suppliers.selectors.sections import document_requirements
+from suppliers.selectors.sections import (
+    CERTIFICATE_CONDITIONS,
+    STATE_CHECKED_CONDITIONS,
+    certificate_field_id,
+    document_requirements,
+)
 
 DOCUMENTS_SOURCE = "documents"
 _SOURCE_LABELS = dict(SOURCE_CHOICES)
-
-# The conditions of admission whose facts the state systems hold (2020 p.6(1)-(3)).
-STATE_CHECKED_CONDITIONS = frozenset(
-    {"no_debts", "not_bankrupt_or_liquidated", "not_in_procurement_register"}
-)
-# The conditions proved by a certificate of each kind of goods (2020 p.6(4), (5)), with the
-# classifier flag that asks for it and the type of the certificate.
-CERTIFICATE_CONDITIONS = {
-    "conformity_certificate": ("requires_conformity_certificate", DocType.CONFORMITY_CERTIFICATE),
-    "medical_device_registration": ("is_medical_device", DocType.MEDICAL_DEVICE_REGISTRATION),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,12 +177,6 @@ def _certificate_findings(application: Application, condition) -> list[Finding]:
             )
         )
     return findings
-
-
-def certificate_field_id(doc_type: str, item_code: str) -> str:
-    """The id of the upload field of a certificate of one kind of goods (2020 p.6(4), (5))."""
-    prefix = "certificate" if doc_type == DocType.CONFORMITY_CERTIFICATE else "registration"
-    return f"id_{prefix}-{item_code}"
 
 
 def _expired_documents(application: Application, on: datetime.date) -> list[Finding]:

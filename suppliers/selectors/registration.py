@@ -18,6 +18,7 @@ from egov_gateway.selectors import current_state_data
 from portal.editions import Edition, edition_for
 from portal.models import Region
 from suppliers.models import Application, Supplier
+from suppliers.selectors.acting import draft_of
 
 LEGAL_ADDRESS = "legal_address"
 _OBLAST_WORD = r"(?:обл\w*|region)"
@@ -31,7 +32,7 @@ def legal_address_of(supplier: Supplier, *, application: Application | None = No
     if record is not None and record.found and (record.data.get(LEGAL_ADDRESS) or "").strip():
         return record.data[LEGAL_ADDRESS].strip()
     if application is None:
-        application = supplier.applications.filter(status=Application.Status.DRAFT).first()
+        application = draft_of(supplier)
     if application is None:
         return ""
     entered = application.supplied_state_items.filter(item_code=LEGAL_ADDRESS).first()

@@ -39,7 +39,7 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
     require_eligible(supplier.identifier)
     with transaction.atomic(durable=True):
         Supplier.objects.select_for_update().get(pk=supplier.pk)
-        draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+        draft = selectors.draft_of(supplier)
         if draft is not None:
             return draft
         edition = edition_for()

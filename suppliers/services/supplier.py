@@ -151,7 +151,7 @@ def refresh_state_data(*, supplier: Supplier, user: User | None = None) -> State
         require_rights(user=user, supplier=supplier)
     if not selectors.has_accepted_offer(supplier):
         raise OfferNotAccepted()
-    draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+    draft = selectors.draft_of(supplier)
     edition = draft.edition if draft else edition_for()
     result = fetch_state_data(
         identifier=supplier.identifier,

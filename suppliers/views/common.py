@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov_gateway.eds import oids
-from egov_gateway.eds.signin import signed_in_identity
 from portal.access import role_required
+from portal.identity import signed_in_identity
 from portal.models import Role
 from suppliers import forms, selectors
 from suppliers.models import (
@@ -82,7 +82,7 @@ def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
             if supplier and request.supplier is None:
                 return redirect("suppliers:start")
             if draft:
-                application = _draft_of(request.supplier)
+                application = selectors.draft_of(request.supplier)
                 if application is None:
                     messages.info(request, _("You have no application in progress."))
                     return redirect("suppliers:cabinet")
@@ -92,14 +92,6 @@ def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
         return wrapper
 
     return decorator
-
-
-def _draft_of(supplier) -> Application | None:
-    return (
-        supplier.applications.filter(status=Application.Status.DRAFT)
-        .select_related("supplier", "supplier__region", "region")
-        .first()
-    )
 
 
 def own_application(request: HttpRequest, pk: int) -> Application:

@@ -17,8 +17,8 @@ from egov_gateway.eds.errors import SignatureError
 from egov_gateway.eds.forms import SignatureForm
 from egov_gateway.eds.ncalayer import SigningRequest
 from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.signin import signed_in_identity
 from portal.editions import edition_for
+from portal.identity import signed_in_identity
 from suppliers import forms, selectors, services
 from suppliers.models import (
     Application,

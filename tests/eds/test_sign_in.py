@@ -22,10 +22,10 @@ from egov_gateway.eds.signin import (
     ChallengeReplayed,
     SignInIntent,
     issue_challenge,
-    signed_in_identity,
     use_up_challenge,
 )
 from portal.audit.models import AuditEvent
+from portal.identity import signed_in_identity
 from portal.models import Role, RoleAssignment, User
 from tests.helpers.people import make_user
 

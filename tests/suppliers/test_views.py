@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from egov_gateway.eds import oids
 from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.signin import SESSION_IDENTITY_KEY
 from portal.editions import Offer, SupplierKind, edition_by_code
+from portal.identity import SESSION_IDENTITY_KEY
 from portal.models import ClassifierItem, Region, Role
 from suppliers import selectors
 from suppliers.models import (
