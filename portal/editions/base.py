@@ -390,6 +390,17 @@ class Edition:
                 return tuple(o for o in self.offers if o in restriction.offers)
         return self.offers
 
+    def offers_not_allowed_message(self, *, supplier_kind: str) -> str:
+        """Why offers outside ``offers_for`` are refused (SUP-1), naming what is allowed."""
+        allowed = self.offers_for(supplier_kind=supplier_kind)
+        message = _(
+            "Under the rules in force a supplier of the kind “%(kind)s” may offer only: %(offers)s."
+        )
+        return message % {
+            "kind": SupplierKind(supplier_kind).label,
+            "offers": "; ".join(str(Offer(o).label) for o in allowed),
+        }
+
     def data_items_for(
         self, *, supplier_kind: str, offers: Iterable[str]
     ) -> tuple[SupplierDataItem, ...]:

@@ -24,6 +24,7 @@ from suppliers.selectors.acting import (
     may_act_for,
     start_options,
 )
+from suppliers.selectors.answers import AnswerSection, application_answers, section_answers
 from suppliers.selectors.completeness import Problem, completeness_problems
 from suppliers.selectors.findings import (
     Finding,
@@ -54,7 +55,6 @@ from suppliers.selectors.sections import (
     classifier_items_for,
     document_requirements,
     offer_of,
-    offers_not_allowed_message,
     section_is_required,
     sections_for,
 )
@@ -77,6 +77,7 @@ from suppliers.selectors.status import (
 from suppliers.selectors.task_list import Task, TaskStatus, task_list
 
 __all__ = [
+    "AnswerSection",
     "CURRENT_OFFER_VERSION",
     "DocumentRequirement",
     "Finding",
@@ -92,6 +93,7 @@ __all__ = [
     "Task",
     "TaskStatus",
     "admission_findings",
+    "application_answers",
     "application_edition",
     "application_status",
     "arrival_day",
@@ -113,11 +115,11 @@ __all__ = [
     "offer_acceptance",
     "offer_language",
     "offer_of",
-    "offers_not_allowed_message",
     "region_of_address",
     "registered_region",
     "render_offer",
     "review_deadline",
+    "section_answers",
     "section_is_required",
     "sections_for",
     "start_options",

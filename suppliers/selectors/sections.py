@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.editions import Edition
-from portal.editions.base import ASKED_WITH_PROPERTY, Offer, SupplierKind, Text
+from portal.editions.base import ASKED_WITH_PROPERTY, Offer, Text
 from portal.models import ClassifierItem
 from suppliers.models import (
     Application,
@@ -35,18 +35,6 @@ _OFFER_BY_CLASSIFIER_REGISTER = {
 def offer_of(item: ClassifierItem) -> str | None:
     """The offer (``Offer``) a classifier item belongs to, by its register."""
     return _OFFER_BY_CLASSIFIER_REGISTER.get(item.register)
-
-
-def offers_not_allowed_message(*, edition: Edition, supplier_kind: str) -> str:
-    """Why offers outside ``Edition.offers_for`` are refused (SUP-1), naming what is allowed."""
-    allowed = edition.offers_for(supplier_kind=supplier_kind)
-    message = _(
-        "Under the rules in force a supplier of the kind “%(kind)s” may offer only: %(offers)s."
-    )
-    return message % {
-        "kind": SupplierKind(supplier_kind).label,
-        "offers": "; ".join(str(Offer(o).label) for o in allowed),
-    }
 
 
 def classifier_items_for(*, offers: Iterable[str]) -> QuerySet[ClassifierItem]:

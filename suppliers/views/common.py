@@ -22,16 +22,6 @@ from suppliers.models import (
     Section,
 )
 
-# The sections whose form edits fields of the application itself.
-SECTION_FORMS: dict[str, type[forms.SectionForm]] = {
-    Section.CONTACTS: forms.ContactsForm,
-    Section.BANK_DETAILS: forms.BankDetailsForm,
-    Section.STAFF: forms.StaffForm,
-    Section.PLACES: forms.PlacesForm,
-    Section.DEPARTMENT: forms.DepartmentForm,
-    Section.MATERIAL_RESOURCES: forms.MaterialResourcesForm,
-    Section.CONSENTS: forms.ConsentsForm,
-}
 # The sections made of rows (a formset whose prefix is the section: ``id_offerings-0-price``).
 ROW_SECTIONS: dict[str, type[django_forms.Form]] = {
     Section.OFFERINGS: forms.OfferingForm,
@@ -54,11 +44,6 @@ ADD_ROW_LABELS = {
     Section.OFFERINGS: gettext_lazy("Add another kind of goods or service"),
     Section.ADDRESSES: gettext_lazy("Add another address"),
     Section.SPECIALISTS: gettext_lazy("Add another specialist"),
-}
-ROW_TITLES = {
-    Section.OFFERINGS: gettext_lazy("Goods or service %(n)d"),
-    Section.ADDRESSES: gettext_lazy("Address %(n)d"),
-    Section.SPECIALISTS: gettext_lazy("Specialist %(n)d"),
 }
 # Sections with nothing to save: what the state says, and documents uploaded with the page.
 READ_ONLY_SECTIONS = frozenset({Section.CONDITIONS})

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from suppliers import forms, selectors, services
+from suppliers.forms import ROW_TITLES, SECTION_FORMS
 from suppliers.models import (
     Application,
     Section,
@@ -22,8 +23,6 @@ from suppliers.views.common import (
     READ_ONLY_SECTIONS,
     ROW_FIELDS,
     ROW_SECTIONS,
-    ROW_TITLES,
-    SECTION_FORMS,
     cabinet_page,
     may_sign_for,
 )
