@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from egov_gateway.eds.models import Signature
     from suppliers.models import AnnexDocument, Application
 
-LANGUAGES = ("kk", "ru")
 PACKAGE_DIR = Path(__file__).resolve().parent
 STYLESHEET = PACKAGE_DIR / "annex1.css"
 # form_<edition>_<language>.html extends suppliers/annex/annex1.html with the form's wording.
@@ -181,9 +180,9 @@ def annex1_context(
     Which form is used (its wording, whether it asks for the consent to publication, whether
     the goods carry a stock quantity) follows ``application.edition_code``.
     """
-    if language not in LANGUAGES:
-        raise ValueError(f"Annex 1 is made in Kazakh or Russian, not {language!r}")
     edition = edition_by_code(application.edition_code)
+    if language not in edition.annex_languages:
+        raise ValueError(f"Annex 1 is made in Kazakh or Russian, not {language!r}")
     on = on or timezone.localdate(timezone=ALMATY)
     supplier = application.supplier
     with override(language):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from portal.audit import services as audit
+from portal.editions import EDITIONS
 from portal.models import Role, User
 from suppliers import selectors
 from suppliers.models import (
@@ -36,7 +37,8 @@ from suppliers.services.errors import (
     SupplierActionError,
 )
 
-ANNEX_LANGUAGES = ("kk", "ru")
+# Every language an Annex 1 is formed in under some edition (``Edition.annex_languages``).
+ANNEX_LANGUAGES = tuple(dict.fromkeys(code for e in EDITIONS for code in e.annex_languages))
 
 # --- Annex 1, signing and submission (SUP-6..SUP-8, CAL-2) ---
 
@@ -50,7 +52,7 @@ def prepare_annex(
     Only a complete application is formed (2022 p.8, p.10: "after the check"). The same
     revision in the same language is rendered once: the bytes shown are the bytes signed.
     """
-    if language not in ANNEX_LANGUAGES:
+    if language not in application.edition.annex_languages:
         raise SupplierActionError(
             _("The application form is made in Kazakh or Russian."), code="annex_language"
         )
