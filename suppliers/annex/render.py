@@ -32,6 +32,7 @@ from egov_gateway.selectors import current_state_data, state_confirms
 from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
 from portal.pdf import render_pdf
+from suppliers.selectors.registration import legal_address_of, region_of_address
 from suppliers.selectors.state_values import (
     day_text,
     iso_date,
@@ -307,8 +308,6 @@ def _specialists(application: Application) -> list[dict[str, str]]:
 
 def _details(application: Application, *, legal_address: str) -> list[tuple[str, str]]:
     """Contacts, bank details and the other single values the supplier entered (2022 p.7)."""
-    from suppliers.selectors.registration import region_of_address
-
     supplier = application.supplier
     # SUP-8: the region of the legal address shown on the form decides the commission; a
     # submitted application keeps the region it was filed to.
@@ -396,10 +395,7 @@ def _state_data(
     # list it among the data received from the state (2020 p.4): take it from where it is kept.
     # The name and the legal address are the state-certified ones where a state system gave
     # them, never retyped by the supplier (SUP-7); what the supplier entered only where not.
-    holder = records.get(holder_of("legal_address", supplier_kind=supplier.kind) or "")
-    legal_address = (holder.data.get("legal_address", "") if holder and holder.found else "") or (
-        supplied.get("legal_address", "")
-    )
+    legal_address = legal_address_of(supplier, application=application, records=records)
     name_code = "full_and_short_name" if supplier.is_legal_entity else "full_name"
     named_by = records.get(holder_of(name_code, supplier_kind=supplier.kind) or "")
     name = ""

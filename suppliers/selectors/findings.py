@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
-from egov_gateway.selectors import current_state_data
+from egov_gateway.selectors import current_state_data, state_reports
 from egov_gateway.sources import SOURCE_CHOICES
 from portal.calendar import ALMATY
 from portal.editions.base import SupplierKind, Text
@@ -109,9 +109,13 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             )
         ]
     data = record.data if record.found else {}
+    # Whether the answer reports a fact against the supplier is the gateway's rule, one for the
+    # cabinet, the Annex 1 form and the commission (``egov_gateway.selectors.state_reports``);
+    # this only words it with its evidence.
+    reported = state_reports(record, condition.code)
     if condition.code == "no_debts":
         tax, social = _amount(data.get("tax_debt")), _amount(data.get("social_contribution_debt"))
-        if tax > 0 or social > 0:
+        if reported:
             return [
                 finding(
                     _(
@@ -123,7 +127,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             ]
     elif condition.code == "not_bankrupt_or_liquidated":
         ended = data.get("liquidated_on") or data.get("ended_on")
-        if ended:
+        if reported and ended:
             return [
                 finding(
                     _(
@@ -140,7 +144,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             return [
                 finding(_("The state database of legal entities has no record of the supplier."))
             ]
-    elif condition.code == "not_in_procurement_register" and record.found:
+    elif condition.code == "not_in_procurement_register" and reported:
         return [
             finding(
                 _(
