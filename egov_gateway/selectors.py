@@ -11,7 +11,6 @@ from egov_gateway.models import (
     StateChangeEvent,
     StateListing,
     StateRecord,
-    SyncRun,
     WatchedIdentifier,
 )
 from portal.editions import Edition
@@ -74,9 +73,3 @@ def is_listed(*, source: str, identifier: str) -> bool:
 def unprocessed_events() -> QuerySet[StateChangeEvent]:
     """Change events DER-2 / RDM-1 have not handled yet, oldest first."""
     return StateChangeEvent.objects.filter(processed=False).order_by("created_at", "pk")
-
-
-def last_runs() -> dict[str, SyncRun]:
-    """The latest run of each source (operators' overview)."""
-    latest = SyncRun.objects.order_by("source", "-started_at", "-pk").distinct("source")
-    return {run.source: run for run in latest}

@@ -17,7 +17,6 @@ default ``id_<name>`` and, for repeated rows (formsets), ``id_<prefix>-<index>-<
 
 from suppliers.selectors.acting import (
     StartOption,
-    current_application,
     current_supplier_for,
     draft_of,
     may_act_as,
@@ -51,7 +50,6 @@ from suppliers.selectors.sections import (
     PORTAL_CHECKED_CONDITIONS,
     STATE_CHECKED_CONDITIONS,
     DocumentRequirement,
-    application_edition,
     classifier_items_for,
     document_requirements,
     offer_of,
@@ -94,12 +92,10 @@ __all__ = [
     "TaskStatus",
     "admission_findings",
     "application_answers",
-    "application_edition",
     "application_status",
     "arrival_day",
     "classifier_items_for",
     "completeness_problems",
-    "current_application",
     "current_supplier_for",
     "document_requirements",
     "documents_of",

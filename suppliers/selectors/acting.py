@@ -88,9 +88,3 @@ def draft_of(supplier: Supplier) -> Application | None:
         .select_related("supplier", "supplier__region", "region")
         .first()
     )
-
-
-def current_application(supplier: Supplier) -> Application | None:
-    """The supplier's draft if it has one, else its latest application."""
-    applications = supplier.applications.select_related("supplier", "region")
-    return draft_of(supplier) or applications.order_by("-created_at", "-pk").first()

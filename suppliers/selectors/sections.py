@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.editions import Edition
 from portal.editions.base import ASKED_WITH_PROPERTY, Offer, Text
 from portal.models import ClassifierItem
 from suppliers.models import (
@@ -85,10 +84,6 @@ CERTIFICATE_CONDITIONS = {
 PORTAL_CHECKED_CONDITIONS = (
     STATE_CHECKED_CONDITIONS | frozenset(CERTIFICATE_CONDITIONS) | frozenset({"prices_submitted"})
 )
-
-
-def application_edition(application: Application) -> Edition:
-    return application.edition
 
 
 def sections_for(application: Application) -> list[str]:
