@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data, state_reports
-from egov_gateway.sources import SOURCE_CHOICES
+from egov_gateway.sources import SOURCE_LABELS
 from portal.calendar import ALMATY
 from portal.editions.base import SupplierKind, Text
 from suppliers.models import Application, DocType, Section
@@ -33,7 +33,6 @@ from suppliers.selectors.sections import (
 )
 
 DOCUMENTS_SOURCE = "documents"
-_SOURCE_LABELS = dict(SOURCE_CHOICES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             message=message,
             clause=condition.clause,
             source=holder,
-            source_label=_SOURCE_LABELS.get(holder, holder),
+            source_label=SOURCE_LABELS.get(holder, holder),
             observed_on=record.fetched_at if record else None,
             evidence=evidence if evidence is not None else (record.data if record else {}),
             section=Section.CONDITIONS,
@@ -104,7 +103,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
         return [
             finding(
                 _("Not received from %(source)s yet. Request the state data again.")
-                % {"source": _SOURCE_LABELS.get(holder, holder)},
+                % {"source": SOURCE_LABELS.get(holder, holder)},
                 unknown=True,
             )
         ]

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data, state_confirms, state_reports
-from egov_gateway.sources import SOURCE_CHOICES
+from egov_gateway.sources import SOURCE_LABELS
 from portal.editions.base import Text
 from suppliers.models import (
     Application,
@@ -19,8 +19,6 @@ from suppliers.models import (
 from suppliers.selectors import state_values
 
 # --- state data (SUP-3, SUP-5) ---
-
-_SOURCE_LABELS = dict(SOURCE_CHOICES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +78,7 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
                 text=item.text,
                 clause=item.clause,
                 source=holder,
-                source_label=_SOURCE_LABELS.get(holder, ""),
+                source_label=SOURCE_LABELS.get(holder, ""),
                 received_at=record.fetched_at if record else None,
                 value=state_value(item.code, record.data) if (confirmed or reported) else "",
                 confirmed=confirmed,

@@ -957,6 +957,21 @@ def test_the_completeness_page_links_every_problem_to_its_field(
 
 
 @pytest.mark.req("SUP-6")
+@pytest.mark.parametrize(("edition", "item"), [("2022", "8"), ("2020", "11")])
+def test_the_completeness_page_cites_the_item_of_the_applications_edition(
+    client, settings, edition, item
+):
+    """The completeness check is 2022 p.8 and 2020 p.11: the page cites the item of the edition
+    the application is handled under, read from the edition (issue 10, item 8)."""
+    settings.RULES_EDITION = edition
+    application, user = draft_with_offer()
+    Application.objects.filter(pk=application.pk).update(edition_code=edition)
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(reverse("suppliers:completeness")))
+    assert f"The portal checks every field the rules require (item {item})." in page
+
+
+@pytest.mark.req("SUP-6")
 def test_an_incomplete_application_cannot_be_signed_or_submitted(client, trust_test_pki):
     application, user = draft_with_offer()
     sign_in_for(client, application.supplier, user)
