@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from portal.editions import Edition, Offer, SupplierKind
+from portal.editions import ANNEX_LANGUAGES, Edition, Offer, SupplierKind
 from portal.identifiers import validate_iin
 from portal.models import ClassifierItem, Region
 from suppliers import validators
@@ -610,7 +611,7 @@ class AnnexLanguageForm(forms.Form):
 
     language = forms.ChoiceField(
         label=_("Which language do you sign the application in?"),
-        choices=[("kk", _("Kazakh")), ("ru", _("Russian"))],
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in ANNEX_LANGUAGES],
         widget=_choices(forms.RadioSelect),
         error_messages={"required": _("Choose the language of the application.")},
     )

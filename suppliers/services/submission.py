@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from portal.audit import services as audit
-from portal.editions import EDITIONS
 from portal.models import Role, User
 from suppliers import selectors
 from suppliers.models import (
@@ -36,9 +35,6 @@ from suppliers.services.errors import (
     StaleAnnex,
     SupplierActionError,
 )
-
-# Every language an Annex 1 is formed in under some edition (``Edition.annex_languages``).
-ANNEX_LANGUAGES = tuple(dict.fromkeys(code for e in EDITIONS for code in e.annex_languages))
 
 # --- Annex 1, signing and submission (SUP-6..SUP-8, CAL-2) ---
 
