@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,9 @@ def admission_eligibility(*, identifier: str, on: datetime.date | None = None) -
     time) or once it has been admitted (2022 p.17, 2020 p.14: it is in the register already).
     Drafts and withdrawn applications do not count.
     """
-    from suppliers.models import Application
+    # Through the app registry: the cabinet calls this rule, and the rule reads the cabinet's
+    # applications without importing the cabinet back (no import cycle).
+    Application = apps.get_model("suppliers", "Application")  # noqa: N806
 
     on = on or today()
     applications = Application.objects.filter(supplier__identifier=identifier)

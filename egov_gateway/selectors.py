@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from egov_gateway.coverage import confirms, holder_of
+from egov_gateway.coverage import confirms, holder_of, reports_fact
 from egov_gateway.models import (
     StateChangeEvent,
     StateListing,
     StateRecord,
-    SyncRun,
     WatchedIdentifier,
 )
 from portal.editions import Edition
@@ -35,6 +34,19 @@ def current_state_data(*, identifier: str) -> dict[str, StateRecord]:
     return {record.source: record for record in latest}
 
 
+def state_confirms(record: StateRecord | None, code: str) -> bool:
+    """Whether the holder's answer ``record`` confirms item ``code``: it has a record of the
+    supplier and the record says what the item needs (SUP-5: no proof is asked for it). The one
+    place this rule is written; the cabinet, the Annex 1 form and the commission read it here."""
+    return record is not None and record.found and confirms(code, record.data)
+
+
+def state_reports(record: StateRecord | None, code: str) -> bool:
+    """Whether the holder's answer ``record`` reports a fact against the supplier on item or
+    condition ``code`` (SUP-3): the state's word, which the supplier cannot replace."""
+    return record is not None and record.found and reports_fact(code, record.data)
+
+
 def state_confirmed_items(
     *, identifier: str, supplier_kind: str, edition: Edition
 ) -> frozenset[str]:
@@ -46,7 +58,7 @@ def state_confirmed_items(
     confirmed = set()
     for item in edition.state_data_for(supplier_kind=supplier_kind):
         record = current.get(holder_of(item.code, supplier_kind=supplier_kind) or "")
-        if record is not None and record.found and confirms(item.code, record.data):
+        if state_confirms(record, item.code):
             confirmed.add(item.code)
     return frozenset(confirmed)
 
@@ -61,9 +73,3 @@ def is_listed(*, source: str, identifier: str) -> bool:
 def unprocessed_events() -> QuerySet[StateChangeEvent]:
     """Change events DER-2 / RDM-1 have not handled yet, oldest first."""
     return StateChangeEvent.objects.filter(processed=False).order_by("created_at", "pk")
-
-
-def last_runs() -> dict[str, SyncRun]:
-    """The latest run of each source (operators' overview)."""
-    latest = SyncRun.objects.order_by("source", "-started_at", "-pk").distinct("source")
-    return {run.source: run for run in latest}

@@ -41,7 +41,7 @@ def confirmed_totp_devices(user) -> list:
 
 def strongly_authenticated(request) -> bool:
     """Verified by a TOTP code, or signed in with an EDS authentication key."""
-    from egov_gateway.eds.signin import signed_in_identity
+    from portal.identity import signed_in_identity
 
     user = request.user
     if getattr(user, "is_verified", None) and user.is_verified():

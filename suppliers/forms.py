@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from portal.editions import Edition, Offer, SupplierKind
+from portal.editions import ANNEX_LANGUAGES, Edition, Offer, SupplierKind
 from portal.identifiers import validate_iin
 from portal.models import ClassifierItem, Region
-from suppliers import selectors, validators
+from suppliers import validators
 from suppliers.models import (
     Application,
     DocType,
     Offering,
+    Section,
     ServiceAddress,
     Specialist,
 )
@@ -92,7 +94,7 @@ class StartForm(forms.Form):
         # Where the rules restrict what a kind offers (SUP-1), the page says so before it is
         # chosen; ``clean`` refuses the rest.
         restricted = [
-            selectors.offers_not_allowed_message(edition=edition, supplier_kind=r.supplier_kind)
+            edition.offers_not_allowed_message(supplier_kind=r.supplier_kind)
             for r in edition.offers_by_kind
             if r.supplier_kind in allowed
         ]
@@ -109,7 +111,7 @@ class StartForm(forms.Form):
             if any(offer not in allowed for offer in offers):
                 self.add_error(
                     "offers",
-                    selectors.offers_not_allowed_message(edition=self.edition, supplier_kind=kind),
+                    self.edition.offers_not_allowed_message(supplier_kind=kind),
                 )
         return cleaned
 
@@ -149,9 +151,7 @@ class OffersForm(forms.Form):
         # "not one of the available choices".
         field.error_messages = {
             **field.error_messages,
-            "invalid_choice": selectors.offers_not_allowed_message(
-                edition=edition, supplier_kind=supplier_kind
-            ),
+            "invalid_choice": edition.offers_not_allowed_message(supplier_kind=supplier_kind),
         }
 
 
@@ -525,6 +525,23 @@ class SpecialistForm(RowForm):
         return value
 
 
+# The sections whose form edits fields of the application itself.
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    Section.CONTACTS: ContactsForm,
+    Section.BANK_DETAILS: BankDetailsForm,
+    Section.STAFF: StaffForm,
+    Section.PLACES: PlacesForm,
+    Section.DEPARTMENT: DepartmentForm,
+    Section.MATERIAL_RESOURCES: MaterialResourcesForm,
+    Section.CONSENTS: ConsentsForm,
+}
+ROW_TITLES = {
+    Section.OFFERINGS: _("Goods or service %(n)d"),
+    Section.ADDRESSES: _("Address %(n)d"),
+    Section.SPECIALISTS: _("Specialist %(n)d"),
+}
+
+
 # --- state data the state did not return (SUP-3, SUP-5) ----------------------------------------
 
 
@@ -594,7 +611,7 @@ class AnnexLanguageForm(forms.Form):
 
     language = forms.ChoiceField(
         label=_("Which language do you sign the application in?"),
-        choices=[("kk", _("Kazakh")), ("ru", _("Russian"))],
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in ANNEX_LANGUAGES],
         widget=_choices(forms.RadioSelect),
         error_messages={"required": _("Choose the language of the application.")},
     )

@@ -34,8 +34,8 @@ from django.utils.functional import Promise
 from egov_gateway.eds.forms import SignatureForm
 from egov_gateway.eds.ncalayer import SigningRequest
 from egov_gateway.eds.signer import Purpose, may_bind_organisation
-from egov_gateway.eds.signin import signed_in_identity
 from portal.errors import PortalError
+from portal.identity import signed_in_identity
 from portal.models import User
 
 

@@ -29,6 +29,7 @@ from egov_gateway.eds.errors import SignatureError, WrongBin, WrongSignerIin
 from egov_gateway.eds.models import SignInChallenge
 from egov_gateway.eds.signer import Purpose, VerifiedSigner
 from egov_gateway.eds.verify import peek_signer, verify_cms
+from portal import identity
 from portal.audit.services import record
 from portal.models import Role, RoleAssignment, User
 
@@ -39,7 +40,6 @@ DEFAULT_CHALLENGE_SECONDS = 5 * 60
 # Used challenges are kept this long after they expire, so that a replay is named as such.
 KEEP_EXPIRED = timedelta(days=1)
 SESSION_BINDING_KEY = "eds_sign_in_binding"
-SESSION_IDENTITY_KEY = "eds_identity"
 STAFF_ROLES = (Role.MEMBER, Role.SECRETARY, Role.OPERATOR)
 BASIS = "ID-3"
 
@@ -170,7 +170,7 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
             expected_bin=claimed.bin or None,
         )
         _check_same_holder(signer, claimed)
-        _use_up(challenge, iin=signer.iin)
+        use_up_challenge(challenge, iin=signer.iin)
         with transaction.atomic(durable=True):
             user, created, granted = _account_for(signer, claimed, SignInIntent(intent))
             record(
@@ -209,21 +209,16 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
 
 
 def remember_identity(*, session: SessionBase, sign_in: EdsSignIn) -> None:
-    """Keep in the (new) session whom the person acts for: the BIN and role OIDs of the key."""
+    """Keep in the (new) session whom the person acts for (``portal.identity``)."""
     signer = sign_in.signer
-    session[SESSION_IDENTITY_KEY] = {
-        "iin": signer.iin,
-        "bin": signer.bin,
-        "organisation": signer.organisation,
-        "role_oids": list(signer.role_oids),
-        "certificate_serial": signer.serial,
-        "signed_in_at": timezone.now().isoformat(),
-    }
-
-
-def signed_in_identity(session: SessionBase) -> dict | None:
-    """What ``remember_identity`` kept: None when the session was not opened with EDS."""
-    return session.get(SESSION_IDENTITY_KEY)
+    identity.remember_identity(
+        session=session,
+        iin=signer.iin,
+        bin=signer.bin,
+        organisation=signer.organisation,
+        role_oids=signer.role_oids,
+        certificate_serial=signer.serial,
+    )
 
 
 def _usable_challenge(challenge_id, session: SessionBase) -> SignInChallenge:
@@ -252,7 +247,7 @@ def _check_same_holder(signer: VerifiedSigner, claimed: CertificateInfo) -> None
         raise WrongBin(detail=f"verified BIN {signer.bin}, certificate BIN {claimed.bin}")
 
 
-def _use_up(challenge: SignInChallenge, *, iin: str) -> None:
+def use_up_challenge(challenge: SignInChallenge, *, iin: str) -> None:
     """Mark the challenge used, atomically: of two requests with one signature, one wins."""
     updated = SignInChallenge.objects.filter(
         pk=challenge.pk, used_at__isnull=True, expires_at__gt=Now()

@@ -28,10 +28,10 @@ from egov_gateway.eds.signin import (
     issue_challenge,
     remember_identity,
     sign_in_with_eds,
-    signed_in_identity,
 )
 from egov_gateway.eds.testpki import MANIFEST
 from egov_gateway.eds.verify import verify_cms
+from portal.identity import signed_in_identity
 
 CHECK_SESSION_KEY = "eds_check_document"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

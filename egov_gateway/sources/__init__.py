@@ -19,3 +19,5 @@ GATEWAY_MODULES = {
 LIST_MODULES = {m.NAME: m for m in (rnu, samruk)}
 MODULES = {**GATEWAY_MODULES, **LIST_MODULES}
 SOURCE_CHOICES = [(name, module.LABEL) for name, module in MODULES.items()]
+# Each source's name as pages show it, by its code.
+SOURCE_LABELS = dict(SOURCE_CHOICES)

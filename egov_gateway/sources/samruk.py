@@ -209,25 +209,6 @@ def read_list(
         )
 
 
-class SamrukList:
-    """One list from a file: the one an operator imports, or a copy of what the fund published.
-
-    ``list_code`` says which list it is (default: told by the file's title).
-    """
-
-    name = NAME
-
-    def __init__(self, path: Path, *, list_code: str | None = None) -> None:
-        self.path = path
-        self.list_code = list_code
-
-    def feed(self) -> Iterator[SamrukEntry]:
-        return read_list(self.path, list_code=self.list_code)
-
-    def lookup(self, identifier: str) -> SamrukListing | None:
-        return _listing(identifier, self.feed())
-
-
 class SamrukLists:
     """Both lists of 2022 p.19(4) as one register: a supplier on either is listed (SYNC-1).
 

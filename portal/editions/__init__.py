@@ -55,6 +55,7 @@ from portal.editions.edition_2020 import EDITION_2020
 from portal.editions.edition_2022 import EDITION_2022
 
 __all__ = [
+    "ANNEX_LANGUAGES",
     "EDITIONS",
     "EDITION_2020",
     "EDITION_2022",
@@ -88,6 +89,10 @@ __all__ = [
 
 # Oldest first.
 EDITIONS: tuple[Edition, ...] = (EDITION_2020, EDITION_2022)
+# Every language an Annex 1 is formed in under some edition (``Edition.annex_languages``).
+ANNEX_LANGUAGES: tuple[str, ...] = tuple(
+    dict.fromkeys(code for edition in EDITIONS for code in edition.annex_languages)
+)
 
 
 class EditionNotFound(LookupError):

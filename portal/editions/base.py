@@ -13,6 +13,7 @@ and its clause says so.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
@@ -307,6 +308,8 @@ class Edition:
     one_application_per_kind: bool
     admission_conditions: tuple[AdmissionCondition, ...]
     publication_requires_consent: bool
+    # the portal checks that every required field is filled before the data is saved (SUP-6)
+    checks_completeness: bool
 
     # --- the commission (COM) ---
     commission_routing: tuple[CommissionRouting, ...]
@@ -344,6 +347,8 @@ class Edition:
 
     # --- forms ---
     forms: tuple[AnnexForm, ...]
+    # the languages Annex 1 is formed in: the state language and Russian (SUP-7)
+    annex_languages: tuple[str, ...]
 
     # parameter name -> clause that fixes it (or says the edition does not)
     clauses: dict[str, str] = field(default_factory=dict)
@@ -369,6 +374,12 @@ class Edition:
         """The clause that fixes parameter ``name``, e.g. ``"2022 p.13"``."""
         return self.clauses[name]
 
+    def item_number(self, name: str) -> str:
+        """The number of the item that fixes parameter ``name``, as the rules number it: "8"
+        for ``"2022 p.8"``, "" where the clause names no item."""
+        match = re.search(r"\bp\.(\d+)", self.clause_for(name))
+        return match.group(1) if match else ""
+
     def parameter(self, name: str) -> Any:
         if name not in self.parameter_names():
             raise KeyError(name)
@@ -389,6 +400,17 @@ class Edition:
             if restriction.supplier_kind == supplier_kind:
                 return tuple(o for o in self.offers if o in restriction.offers)
         return self.offers
+
+    def offers_not_allowed_message(self, *, supplier_kind: str) -> str:
+        """Why offers outside ``offers_for`` are refused (SUP-1), naming what is allowed."""
+        allowed = self.offers_for(supplier_kind=supplier_kind)
+        message = _(
+            "Under the rules in force a supplier of the kind “%(kind)s” may offer only: %(offers)s."
+        )
+        return message % {
+            "kind": SupplierKind(supplier_kind).label,
+            "offers": "; ".join(str(Offer(o).label) for o in allowed),
+        }
 
     def data_items_for(
         self, *, supplier_kind: str, offers: Iterable[str]

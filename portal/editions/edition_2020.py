@@ -188,6 +188,7 @@ EDITION_2020 = Edition(
         ),
     ),
     publication_requires_consent=False,
+    checks_completeness=True,
     # --- the commission ---
     commission_routing=(
         CommissionRouting(
@@ -368,6 +369,7 @@ EDITION_2020 = Edition(
         ReadmissionRule(4, ReadmissionCondition.NOT_IN_DEREGISTERED_REGISTER, "2020 p.14(7)"),
     ),
     # --- forms ---
+    annex_languages=("kk", "ru"),
     forms=(
         AnnexForm(
             "application",
@@ -421,5 +423,7 @@ EDITION_2020 = Edition(
         "deregistration_protocol_publication_working_days": "2020 p.19 (no deadline fixed)",
         "readmission_rules": "2020 p.14(7), p.20",
         "forms": "2020 Annexes 1-2",
+        "checks_completeness": "2020 p.11",
+        "annex_languages": "2020 p.9, Annex 1 (formed in Kazakh and Russian; choice)",
     },
 )

@@ -289,6 +289,7 @@ EDITION_2022 = Edition(
         ),
     ),
     publication_requires_consent=True,
+    checks_completeness=True,
     # --- the commission ---
     commission_routing=(
         CommissionRouting(
@@ -476,6 +477,7 @@ EDITION_2022 = Edition(
         ),
     ),
     # --- forms ---
+    annex_languages=("kk", "ru"),
     forms=(
         AnnexForm(
             "application",
@@ -508,6 +510,7 @@ EDITION_2022 = Edition(
         "one_application_per_kind": "2022 p.9 (a single application in the form of Annex 1)",
         "admission_conditions": "2022 p.4",
         "publication_requires_consent": "2022 p.18",
+        "checks_completeness": "2022 p.8",
         "commission_routing": "2022 p.10",
         "commission_size_must_be_odd": "2022 p.11",
         "commission_min_members": "2022 p.11",
@@ -533,5 +536,6 @@ EDITION_2022 = Edition(
         "deregistration_protocol_publication_working_days": "2022 p.23",
         "readmission_rules": "2022 p.24",
         "forms": "2022 Annexes 1-3",
+        "annex_languages": "2022 p.9, Annex 1 (formed in Kazakh and Russian; choice)",
     },
 )

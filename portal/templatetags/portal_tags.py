@@ -8,6 +8,8 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
+from portal.editions import Edition, edition_for
+
 register = template.Library()
 
 # Each language is offered in its own name, so a reader finds theirs whatever the page language.
@@ -33,3 +35,10 @@ def language_options() -> list[LanguageOption]:
         )
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def rules_item(parameter: str, edition: Edition | None = None) -> str:
+    """The item of the rules that fixes ``parameter`` ("8": 2022 p.8), of ``edition`` or of the
+    edition in force today: pages cite the rules from the edition, never a number of their own."""
+    return (edition or edition_for()).item_number(parameter)

@@ -26,18 +26,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from egov_gateway.coverage import confirms, holder_of
+from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
-from egov_gateway.selectors import current_state_data
+from egov_gateway.selectors import current_state_data, state_confirms
 from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
 from portal.pdf import render_pdf
+from suppliers.selectors.registration import legal_address_of, region_of_address
+from suppliers.selectors.state_values import (
+    day_text,
+    iso_date,
+    localised,
+    state_value,
+)
 
 if TYPE_CHECKING:
     from egov_gateway.eds.models import Signature
     from suppliers.models import AnnexDocument, Application
 
-LANGUAGES = ("kk", "ru")
 PACKAGE_DIR = Path(__file__).resolve().parent
 STYLESHEET = PACKAGE_DIR / "annex1.css"
 # form_<edition>_<language>.html extends suppliers/annex/annex1.html with the form's wording.
@@ -175,9 +181,9 @@ def annex1_context(
     Which form is used (its wording, whether it asks for the consent to publication, whether
     the goods carry a stock quantity) follows ``application.edition_code``.
     """
-    if language not in LANGUAGES:
-        raise ValueError(f"Annex 1 is made in Kazakh or Russian, not {language!r}")
     edition = edition_by_code(application.edition_code)
+    if language not in edition.annex_languages:
+        raise ValueError(f"Annex 1 is made in Kazakh or Russian, not {language!r}")
     on = on or timezone.localdate(timezone=ALMATY)
     supplier = application.supplier
     with override(language):
@@ -191,7 +197,7 @@ def annex1_context(
                 "code": edition.code,
                 "title": str(edition.title),
                 "order_number": edition.order.number,
-                "order_date": _date(edition.order.signed_on),
+                "order_date": day_text(edition.order.signed_on),
             },
             "form": {
                 "annex": edition.form("application").annex,
@@ -225,7 +231,7 @@ def annex1_context(
                 "month": MONTHS[language][on.month - 1],
                 "year": str(on.year),
                 "iso": on.isoformat(),
-                "short": _date(on),
+                "short": day_text(on),
             },
             "show_stock_quantity": edition.requires_stock_quantity,
             "offerings": _offerings(application),
@@ -302,8 +308,6 @@ def _specialists(application: Application) -> list[dict[str, str]]:
 
 def _details(application: Application, *, legal_address: str) -> list[tuple[str, str]]:
     """Contacts, bank details and the other single values the supplier entered (2022 p.7)."""
-    from suppliers.selectors.registration import region_of_address
-
     supplier = application.supplier
     # SUP-8: the region of the legal address shown on the form decides the commission; a
     # submitted application keeps the region it was filed to.
@@ -342,7 +346,7 @@ def _documents(application: Application) -> list[dict[str, str]]:
                 "type": str(document.get_doc_type_display()),
                 "name": document.original_name,
                 "size": file_size(document.size),
-                "expires_on": _date(document.expires_on) if document.expires_on else "",
+                "expires_on": day_text(document.expires_on) if document.expires_on else "",
                 "sha256": _grouped_digest(document.sha256),
                 "sha256_short": document.sha256[:16],
             }
@@ -365,10 +369,10 @@ def _state_data(
     items = []
     for item in edition.state_data_for(supplier_kind=supplier.kind):
         record = records.get(holder_of(item.code, supplier_kind=supplier.kind) or "")
-        if record is not None and record.found and confirms(item.code, record.data):
+        if state_confirms(record, item.code):
             value = state_value(item.code, record.data, language=language)
             source = str(record.get_source_display())
-            received = _date(timezone.localtime(record.fetched_at, ALMATY).date())
+            received = day_text(timezone.localtime(record.fetched_at, ALMATY).date())
             from_state = True
         elif item.code in supplied:
             value = supplied[item.code]
@@ -391,16 +395,13 @@ def _state_data(
     # list it among the data received from the state (2020 p.4): take it from where it is kept.
     # The name and the legal address are the state-certified ones where a state system gave
     # them, never retyped by the supplier (SUP-7); what the supplier entered only where not.
-    holder = records.get(holder_of("legal_address", supplier_kind=supplier.kind) or "")
-    legal_address = (holder.data.get("legal_address", "") if holder and holder.found else "") or (
-        supplied.get("legal_address", "")
-    )
+    legal_address = legal_address_of(supplier, application=application, records=records)
     name_code = "full_and_short_name" if supplier.is_legal_entity else "full_name"
     named_by = records.get(holder_of(name_code, supplier_kind=supplier.kind) or "")
     name = ""
     if named_by is not None and named_by.found:
         name = (
-            _localised(named_by.data, "full_name", language)
+            localised(named_by.data, "full_name", language)
             if supplier.is_legal_entity
             else state_value("full_name", named_by.data, language=language)
         )
@@ -423,7 +424,7 @@ def _registration(supplier, records: Mapping[str, StateRecord]) -> str:
     if record is None or not record.found:
         return ""
     number = (record.data.get("registration_number") or "").strip()
-    day = _iso_date(record.data.get("registered_on"))
+    day = iso_date(record.data.get("registered_on"))
     return " ".join(p for p in (f"№ {number}" if number else "", day) if p)
 
 
@@ -461,71 +462,6 @@ def _signature(signature: Signature) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def state_value(code: str, data: Mapping[str, Any], *, language: str) -> str:
-    """One state-data item (``Edition.state_data_items`` code) as text, from a source's answer."""
-    if code == "legal_address":
-        return data.get("legal_address", "")
-    if code == "full_and_short_name":
-        full = _localised(data, "full_name", language)
-        short = _localised(data, "short_name", language)
-        return " / ".join(dict.fromkeys(p for p in (full, short) if p))
-    if code == "full_name":
-        if "bin" in data:
-            return _localised(data, "full_name", language)
-        return " ".join(
-            p for p in (data.get("surname"), data.get("first_name"), data.get("patronymic")) if p
-        )
-    if code == "head_full_name":
-        return data.get("head_full_name", "")
-    if code == "founders":
-        founders = data.get("founders") or []
-        listed = []
-        for founder in founders:
-            about = ", ".join(
-                p for p in (founder.get("identifier"), founder.get("citizenship")) if p
-            )
-            name = founder.get("full_name", "")
-            listed.append(f"{name} ({about})" if about else name)
-        return f"{len(founders)}: {'; '.join(listed)}" if founders else "0"
-    if code == "additional_information":
-        activities = [
-            f"{a.get('oked', '')} {_localised(a, 'name', language)}".strip()
-            for a in data.get("activities") or []
-        ]
-        parts = [
-            *activities,
-            data.get("ownership_form", ""),
-            data.get("formation_method", ""),
-        ]
-        return "; ".join(p for p in parts if p)
-    if code == "real_estate_rights":
-        return "; ".join(
-            ", ".join(
-                p
-                for p in (
-                    right.get("cadastral_number", ""),
-                    right.get("address", ""),
-                    right.get("kind", ""),
-                    _iso_date(right.get("registered_on")),
-                )
-                if p
-            )
-            for right in data.get("rights") or []
-        )
-    if code == "entrepreneur_registration":
-        parts = [data.get("trade_name", ""), _iso_date(data.get("registered_on"))]
-        if data.get("ended_on"):
-            parts.append(
-                _("registration ended on %(date)s") % {"date": _iso_date(data["ended_on"])}
-            )
-        return ", ".join(p for p in parts if p)
-    if code == "no_psychiatric_registration":
-        if data.get("is_registered") is False:
-            return _("not registered")
-        return _("registered")
-    return _plain(data)
-
-
 def money(value: Decimal | None) -> str:
     """12500 -> "12 500,00" (a no-break space between thousands, a decimal comma)."""
     if value is None:
@@ -559,10 +495,6 @@ def _name(region: Any) -> str:
     return region.name if region is not None else ""
 
 
-def _date(day: datetime.date | None) -> str:
-    return f"{day:%d.%m.%Y}" if day else ""
-
-
 def _datetime(moment: datetime.datetime | None) -> str:
     if moment is None:
         return ""
@@ -571,33 +503,5 @@ def _datetime(moment: datetime.datetime | None) -> str:
     return f"{local:%d.%m.%Y %H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def _iso_date(value: Any) -> str:
-    if not value:
-        return ""
-    try:
-        return _date(datetime.date.fromisoformat(str(value)[:10]))
-    except ValueError:
-        return str(value)
-
-
-def _localised(data: Mapping[str, Any], field: str, language: str) -> str:
-    """``name_kk``/``name_ru`` style fields of a state answer, the other language as fallback."""
-    other = "ru" if language == "kk" else "kk"
-    return data.get(f"{field}_{language}") or data.get(f"{field}_{other}") or ""
-
-
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _plain(value: Any) -> str:
-    """A JSON value the supplier or a source gave, as one line of text."""
-    if value is None:
-        return ""
-    if isinstance(value, Mapping):
-        return "; ".join(_plain(v) for v in value.values() if _plain(v))
-    if isinstance(value, list | tuple):
-        return "; ".join(_plain(v) for v in value if _plain(v))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)

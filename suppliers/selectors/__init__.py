@@ -17,16 +17,16 @@ default ``id_<name>`` and, for repeated rows (formsets), ``id_<prefix>-<index>-<
 
 from suppliers.selectors.acting import (
     StartOption,
-    current_application,
     current_supplier_for,
+    draft_of,
     may_act_as,
     may_act_for,
     start_options,
 )
 from suppliers.selectors.annexes import prepared_annexes
+from suppliers.selectors.answers import AnswerSection, application_answers, section_answers
 from suppliers.selectors.completeness import Problem, completeness_problems
 from suppliers.selectors.findings import (
-    STATE_CHECKED_CONDITIONS,
     Finding,
     admission_findings,
 )
@@ -49,12 +49,11 @@ from suppliers.selectors.registration import (
 from suppliers.selectors.sections import (
     ITEM_SECTIONS,
     PORTAL_CHECKED_CONDITIONS,
+    STATE_CHECKED_CONDITIONS,
     DocumentRequirement,
-    application_edition,
     classifier_items_for,
     document_requirements,
     offer_of,
-    offers_not_allowed_message,
     section_is_required,
     sections_for,
 )
@@ -77,6 +76,7 @@ from suppliers.selectors.status import (
 from suppliers.selectors.task_list import Task, TaskStatus, task_list
 
 __all__ = [
+    "AnswerSection",
     "CURRENT_OFFER_VERSION",
     "DocumentRequirement",
     "Finding",
@@ -92,15 +92,15 @@ __all__ = [
     "Task",
     "TaskStatus",
     "admission_findings",
-    "application_edition",
+    "application_answers",
     "application_status",
     "arrival_day",
     "classifier_items_for",
     "completeness_problems",
-    "current_application",
     "current_supplier_for",
     "document_requirements",
     "documents_of",
+    "draft_of",
     "filing_edition",
     "has_accepted_offer",
     "legal_address_of",
@@ -113,11 +113,11 @@ __all__ = [
     "offer_language",
     "offer_of",
     "prepared_annexes",
-    "offers_not_allowed_message",
     "region_of_address",
     "registered_region",
     "render_offer",
     "review_deadline",
+    "section_answers",
     "section_is_required",
     "sections_for",
     "start_options",

@@ -7,9 +7,9 @@ import datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from egov_gateway.eds.signin import signed_in_identity
 from portal.editions import edition_for
 from portal.editions.base import SupplierKind, Text
+from portal.identity import signed_in_identity
 from portal.models import Role, User
 from suppliers.models import (
     Application,
@@ -81,10 +81,10 @@ def current_supplier_for(user: User, session: SessionBase) -> Supplier | None:
     return supplier
 
 
-def current_application(supplier: Supplier) -> Application | None:
-    """The supplier's draft if it has one, else its latest application."""
-    applications = supplier.applications.select_related("supplier", "region")
+def draft_of(supplier: Supplier) -> Application | None:
+    """The supplier's draft application, if it has one (a supplier has one at a time, SUP-4)."""
     return (
-        applications.filter(status=Application.Status.DRAFT).first()
-        or applications.order_by("-created_at", "-pk").first()
+        supplier.applications.filter(status=Application.Status.DRAFT)
+        .select_related("supplier", "supplier__region", "region")
+        .first()
     )

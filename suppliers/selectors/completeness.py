@@ -20,7 +20,6 @@ from suppliers.selectors.registration import legal_address_of, registered_region
 from suppliers.selectors.sections import (
     document_requirements,
     offer_of,
-    offers_not_allowed_message,
     sections_for,
 )
 from suppliers.selectors.state_data import state_data_rows
@@ -67,7 +66,7 @@ def completeness_problems(
             Problem(
                 Section.OFFERS,
                 "id_offers",
-                offers_not_allowed_message(edition=application.edition, supplier_kind=kind),
+                application.edition.offers_not_allowed_message(supplier_kind=kind),
             )
         )
     for section in sections_for(application):

@@ -20,26 +20,19 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
-from egov_gateway.selectors import current_state_data
-from egov_gateway.sources import SOURCE_CHOICES
+from egov_gateway.selectors import current_state_data, state_reports
+from egov_gateway.sources import SOURCE_LABELS
 from portal.calendar import ALMATY
 from portal.editions.base import SupplierKind, Text
 from suppliers.models import Application, DocType, Section
-from suppliers.selectors.sections import document_requirements
+from suppliers.selectors.sections import (
+    CERTIFICATE_CONDITIONS,
+    STATE_CHECKED_CONDITIONS,
+    certificate_field_id,
+    document_requirements,
+)
 
 DOCUMENTS_SOURCE = "documents"
-_SOURCE_LABELS = dict(SOURCE_CHOICES)
-
-# The conditions of admission whose facts the state systems hold (2020 p.6(1)-(3)).
-STATE_CHECKED_CONDITIONS = frozenset(
-    {"no_debts", "not_bankrupt_or_liquidated", "not_in_procurement_register"}
-)
-# The conditions proved by a certificate of each kind of goods (2020 p.6(4), (5)), with the
-# classifier flag that asks for it and the type of the certificate.
-CERTIFICATE_CONDITIONS = {
-    "conformity_certificate": ("requires_conformity_certificate", DocType.CONFORMITY_CERTIFICATE),
-    "medical_device_registration": ("is_medical_device", DocType.MEDICAL_DEVICE_REGISTRATION),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +91,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             message=message,
             clause=condition.clause,
             source=holder,
-            source_label=_SOURCE_LABELS.get(holder, holder),
+            source_label=SOURCE_LABELS.get(holder, holder),
             observed_on=record.fetched_at if record else None,
             evidence=evidence if evidence is not None else (record.data if record else {}),
             section=Section.CONDITIONS,
@@ -110,14 +103,18 @@ def _state_findings(application: Application, condition, current: dict) -> list[
         return [
             finding(
                 _("Not received from %(source)s yet. Request the state data again.")
-                % {"source": _SOURCE_LABELS.get(holder, holder)},
+                % {"source": SOURCE_LABELS.get(holder, holder)},
                 unknown=True,
             )
         ]
     data = record.data if record.found else {}
+    # Whether the answer reports a fact against the supplier is the gateway's rule, one for the
+    # cabinet, the Annex 1 form and the commission (``egov_gateway.selectors.state_reports``);
+    # this only words it with its evidence.
+    reported = state_reports(record, condition.code)
     if condition.code == "no_debts":
         tax, social = _amount(data.get("tax_debt")), _amount(data.get("social_contribution_debt"))
-        if tax > 0 or social > 0:
+        if reported:
             return [
                 finding(
                     _(
@@ -129,7 +126,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             ]
     elif condition.code == "not_bankrupt_or_liquidated":
         ended = data.get("liquidated_on") or data.get("ended_on")
-        if ended:
+        if reported and ended:
             return [
                 finding(
                     _(
@@ -146,7 +143,7 @@ def _state_findings(application: Application, condition, current: dict) -> list[
             return [
                 finding(_("The state database of legal entities has no record of the supplier."))
             ]
-    elif condition.code == "not_in_procurement_register" and record.found:
+    elif condition.code == "not_in_procurement_register" and reported:
         return [
             finding(
                 _(
@@ -183,12 +180,6 @@ def _certificate_findings(application: Application, condition) -> list[Finding]:
             )
         )
     return findings
-
-
-def certificate_field_id(doc_type: str, item_code: str) -> str:
-    """The id of the upload field of a certificate of one kind of goods (2020 p.6(4), (5))."""
-    prefix = "certificate" if doc_type == DocType.CONFORMITY_CERTIFICATE else "registration"
-    return f"id_{prefix}-{item_code}"
 
 
 def _expired_documents(application: Application, on: datetime.date) -> list[Finding]:

@@ -11,27 +11,39 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from egov_gateway.coverage import holder_of
+from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data
 from portal.editions import Edition, edition_for
 from portal.models import Region
 from suppliers.models import Application, Supplier
+from suppliers.selectors.acting import draft_of
 
 LEGAL_ADDRESS = "legal_address"
 _OBLAST_WORD = r"(?:обл\w*|region)"
 
 
-def legal_address_of(supplier: Supplier, *, application: Application | None = None) -> str:
+def legal_address_of(
+    supplier: Supplier,
+    *,
+    application: Application | None = None,
+    records: Mapping[str, StateRecord] | None = None,
+) -> str:
     """The supplier's registered (legal) address: the state's where a state system gave it,
-    else what the supplier entered in ``application`` (its draft, by default)."""
+    else what the supplier entered in ``application`` (its draft, by default). The one rule for
+    the commission's region (SUP-8) and the address Annex 1 prints (SUP-7); ``records``: the
+    state's answers to read (by default the latest)."""
     holder = holder_of(LEGAL_ADDRESS, supplier_kind=supplier.kind)
-    record = current_state_data(identifier=supplier.identifier).get(holder or "")
+    if records is None:
+        records = current_state_data(identifier=supplier.identifier)
+    record = records.get(holder or "")
     if record is not None and record.found and (record.data.get(LEGAL_ADDRESS) or "").strip():
         return record.data[LEGAL_ADDRESS].strip()
     if application is None:
-        application = supplier.applications.filter(status=Application.Status.DRAFT).first()
+        application = draft_of(supplier)
     if application is None:
         return ""
     entered = application.supplied_state_items.filter(item_code=LEGAL_ADDRESS).first()

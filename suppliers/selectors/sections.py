@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.editions import Edition
-from portal.editions.base import ASKED_WITH_PROPERTY, Offer, SupplierKind, Text
+from portal.editions.base import ASKED_WITH_PROPERTY, Offer, Text
 from portal.models import ClassifierItem
 from suppliers.models import (
     Application,
@@ -35,18 +34,6 @@ _OFFER_BY_CLASSIFIER_REGISTER = {
 def offer_of(item: ClassifierItem) -> str | None:
     """The offer (``Offer``) a classifier item belongs to, by its register."""
     return _OFFER_BY_CLASSIFIER_REGISTER.get(item.register)
-
-
-def offers_not_allowed_message(*, edition: Edition, supplier_kind: str) -> str:
-    """Why offers outside ``Edition.offers_for`` are refused (SUP-1), naming what is allowed."""
-    allowed = edition.offers_for(supplier_kind=supplier_kind)
-    message = _(
-        "Under the rules in force a supplier of the kind “%(kind)s” may offer only: %(offers)s."
-    )
-    return message % {
-        "kind": SupplierKind(supplier_kind).label,
-        "offers": "; ".join(str(Offer(o).label) for o in allowed),
-    }
 
 
 def classifier_items_for(*, offers: Iterable[str]) -> QuerySet[ClassifierItem]:
@@ -84,20 +71,19 @@ ITEM_SECTIONS: dict[str, str] = {
 # Admission conditions the portal shows with what the state data and the documents suggest
 # (2020 p.6, E20-2): findings for the commission, never refusals (SUP-6). Conditions of other
 # editions (2022 p.4: art. 32-2 of the Law) are for the commission alone.
-PORTAL_CHECKED_CONDITIONS = frozenset(
-    {
-        "no_debts",
-        "not_bankrupt_or_liquidated",
-        "not_in_procurement_register",
-        "conformity_certificate",
-        "medical_device_registration",
-        "prices_submitted",
-    }
+# The conditions of admission whose facts the state systems hold (2020 p.6(1)-(3)).
+STATE_CHECKED_CONDITIONS = frozenset(
+    {"no_debts", "not_bankrupt_or_liquidated", "not_in_procurement_register"}
 )
-
-
-def application_edition(application: Application) -> Edition:
-    return application.edition
+# The conditions proved by a certificate of each kind of goods (2020 p.6(4), (5)), with the
+# classifier flag that asks for it and the type of the certificate.
+CERTIFICATE_CONDITIONS = {
+    "conformity_certificate": ("requires_conformity_certificate", DocType.CONFORMITY_CERTIFICATE),
+    "medical_device_registration": ("is_medical_device", DocType.MEDICAL_DEVICE_REGISTRATION),
+}
+PORTAL_CHECKED_CONDITIONS = (
+    STATE_CHECKED_CONDITIONS | frozenset(CERTIFICATE_CONDITIONS) | frozenset({"prices_submitted"})
+)
 
 
 def sections_for(application: Application) -> list[str]:
@@ -191,21 +177,15 @@ def document_requirements(application: Application) -> list[DocumentRequirement]
     return requirements
 
 
-# The certificates of 2020 p.6(4), (5): the condition, the classifier flag that asks for it, the
-# type of the document and the prefix of its upload field.
-_CERTIFICATES = (
-    ("conformity_certificate", "requires_conformity_certificate", DocType.CONFORMITY_CERTIFICATE),
-    ("medical_device_registration", "is_medical_device", DocType.MEDICAL_DEVICE_REGISTRATION),
-)
-
-
 def _certificate_requirements(application: Application) -> list[DocumentRequirement]:
     conditions = {c.code for c in application.edition.admission_conditions}
-    wanted = [c for c in _CERTIFICATES if c[0] in conditions]
+    wanted = [
+        (code, flag, doc_type)
+        for code, (flag, doc_type) in CERTIFICATE_CONDITIONS.items()
+        if code in conditions
+    ]
     if not wanted:
         return []
-    from suppliers.selectors.findings import certificate_field_id
-
     requirements = []
     for offering in application.offerings.select_related("classifier_item"):
         item = offering.classifier_item
@@ -227,6 +207,12 @@ def _certificate_requirements(application: Application) -> list[DocumentRequirem
                 )
             )
     return requirements
+
+
+def certificate_field_id(doc_type: str, item_code: str) -> str:
+    """The id of the upload field of a certificate of one kind of goods (2020 p.6(4), (5))."""
+    prefix = "certificate" if doc_type == DocType.CONFORMITY_CERTIFICATE else "registration"
+    return f"id_{prefix}-{item_code}"
 
 
 def _state_shows_ownership(application: Application) -> bool:

@@ -7,19 +7,18 @@ import datetime
 
 from django.utils.translation import get_language
 
-from egov_gateway.coverage import confirms, holder_of, reports_fact
+from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
-from egov_gateway.selectors import current_state_data
-from egov_gateway.sources import SOURCE_CHOICES
+from egov_gateway.selectors import current_state_data, state_confirms, state_reports
+from egov_gateway.sources import SOURCE_LABELS
 from portal.editions.base import Text
 from suppliers.models import (
     Application,
     DocType,
 )
+from suppliers.selectors import state_values
 
 # --- state data (SUP-3, SUP-5) ---
-
-_SOURCE_LABELS = dict(SOURCE_CHOICES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,15 +70,15 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
     for item in edition.state_data_for(supplier_kind=supplier.kind):
         holder = holder_of(item.code, supplier_kind=supplier.kind) or ""
         record: StateRecord | None = current.get(holder) if holder else None
-        confirmed = bool(record and record.found and confirms(item.code, record.data))
-        reported = bool(record and record.found and reports_fact(item.code, record.data))
+        confirmed = state_confirms(record, item.code)
+        reported = state_reports(record, item.code)
         rows.append(
             StateDataRow(
                 code=item.code,
                 text=item.text,
                 clause=item.clause,
                 source=holder,
-                source_label=_SOURCE_LABELS.get(holder, ""),
+                source_label=SOURCE_LABELS.get(holder, ""),
                 received_at=record.fetched_at if record else None,
                 value=state_value(item.code, record.data) if (confirmed or reported) else "",
                 confirmed=confirmed,
@@ -105,7 +104,7 @@ def state_reported_facts(application: Application) -> dict[str, Text]:
     for code, text in checked:
         holder = holder_of(code, supplier_kind=supplier.kind)
         record = current.get(holder) if holder else None
-        if record is not None and record.found and reports_fact(code, record.data):
+        if state_reports(record, code):
             facts[code] = text
     return facts
 
@@ -113,7 +112,5 @@ def state_reported_facts(application: Application) -> dict[str, Text]:
 def state_value(code: str, data: dict) -> str:
     """The value of state data item ``code`` from a source's answer, as text, in the language
     of the request: the same text the Annex 1 form prints (one formatting for both)."""
-    from suppliers.annex.render import state_value as annex_state_value
-
     language = "kk" if (get_language() or "kk")[:2] == "kk" else "ru"
-    return annex_state_value(code, data, language=language)
+    return state_values.state_value(code, data, language=language)

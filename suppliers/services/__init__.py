@@ -8,6 +8,7 @@ and schedules side effects after commit. Refusals are ``SupplierActionError`` (t
 both and show ``str(error)``.
 """
 
+from portal.editions import ANNEX_LANGUAGES
 from suppliers.selectors import Problem, completeness_problems
 from suppliers.services.documents import add_document, remove_document
 from suppliers.services.errors import (
@@ -27,7 +28,6 @@ from suppliers.services.errors import (
 from suppliers.services.notifications import notify_status_change
 from suppliers.services.sections import save_section, start_application
 from suppliers.services.submission import (
-    ANNEX_LANGUAGES,
     prepare_annex,
     submit_application,
     withdraw_application,

@@ -19,23 +19,23 @@ from suppliers.services.notifications import notify_status_change
 # --- helpers ---
 
 
-def _require_rights(*, user: User, supplier: Supplier) -> None:
+def require_rights(*, user: User, supplier: Supplier) -> None:
     if not selectors.may_act_for(user=user, supplier=supplier):
         raise NotAuthorised()
 
 
-def _require_eligible(identifier: str) -> None:
+def require_eligible(identifier: str) -> None:
     eligibility = admission_eligibility(identifier=identifier)
     if not eligibility.allowed:
         raise NotEligible(eligibility.reason, code=eligibility.code)
 
 
-def _locked(application: Application) -> Application:
+def lock_application(application: Application) -> Application:
     """The application re-read under a row lock (one act at a time)."""
     return Application.objects.select_for_update().select_related("supplier").get(pk=application.pk)
 
 
-def _require_draft(application: Application) -> None:
+def require_draft(application: Application) -> None:
     if application.status != Application.Status.DRAFT:
         raise NotEditable()
 
@@ -64,7 +64,7 @@ def verify_supplier_signature(
     )
 
 
-def _touch(application: Application, section: str | None = None) -> None:
+def mark_changed(application: Application, section: str | None = None) -> None:
     """Count a change of the data: a rendered Annex 1 of an older revision is no longer signed."""
     application.revision += 1
     fields = ["revision", "updated_at"]
@@ -74,6 +74,6 @@ def _touch(application: Application, section: str | None = None) -> None:
     application.save(update_fields=fields)
 
 
-def _notify_status(application: Application, event) -> None:
+def notify_status(application: Application, event) -> None:
     """The status e-mail of the change ``event`` recorded, into the outbox; sent on commit."""
     notify_status_change(application_id=application.pk, event_key=f"audit:{event.pk}")

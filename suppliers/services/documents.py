@@ -18,7 +18,7 @@ from suppliers.models import (
     DocType,
     SupportingDocument,
 )
-from suppliers.services.common import _locked, _require_draft, _require_rights, _touch
+from suppliers.services.common import lock_application, mark_changed, require_draft, require_rights
 from suppliers.services.errors import StateFactReported
 
 # --- documents (SUP-5) ---
@@ -42,7 +42,7 @@ def add_document(
     """
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": [_("Choose the type of the document.")]})
-    _require_rights(user=user, supplier=application.supplier)
+    require_rights(user=user, supplier=application.supplier)
     if (item_code or "").strip() in selectors.state_reported_facts(application):
         # SUP-3: a fact a state system reports is not overridden by an uploaded "proof".
         raise StateFactReported()
@@ -54,7 +54,7 @@ def add_document(
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    _require_draft(application)
+    require_draft(application)
     document = SupportingDocument(
         application=application,
         doc_type=doc_type,
@@ -70,11 +70,11 @@ def add_document(
     document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
     try:
         with transaction.atomic(durable=True):
-            locked = _locked(application)
-            _require_draft(locked)
+            locked = lock_application(application)
+            require_draft(locked)
             document.application = locked
             document.save()
-            _touch(locked)
+            mark_changed(locked)
             audit.record(
                 actor=user,
                 action="application.document_added",
@@ -100,10 +100,10 @@ def add_document(
 def remove_document(*, document: SupportingDocument, user: User) -> None:
     """Remove a supporting document from the draft, and its file."""
     application = document.application
-    _require_rights(user=user, supplier=application.supplier)
+    require_rights(user=user, supplier=application.supplier)
     with transaction.atomic(durable=True):
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         snapshot = {
             "document": document.pk,
             "doc_type": document.doc_type,
@@ -112,7 +112,7 @@ def remove_document(*, document: SupportingDocument, user: User) -> None:
         }
         storage, name = document.file.storage, document.file.name
         document.delete()
-        _touch(locked)
+        mark_changed(locked)
         audit.record(
             actor=user,
             action="application.document_removed",

@@ -87,9 +87,7 @@ def _save_offers(application: Application, data: dict, user: User):
         )
     allowed = set(edition.offers_for(supplier_kind=kind))
     if any(o not in allowed for o in offers):
-        raise ValidationError(
-            {"offers": [selectors.offers_not_allowed_message(edition=edition, supplier_kind=kind)]}
-        )
+        raise ValidationError({"offers": [edition.offers_not_allowed_message(supplier_kind=kind)]})
     before = {"offers": list(application.offers)}
     application.offers = [o for o in Offer.values if o in offers]
     application.save(update_fields=["offers"])
@@ -395,7 +393,7 @@ def _save_nothing(application: Application, data: dict, user: User):
     return None, {}
 
 
-_SAVERS = {
+SAVERS = {
     Section.OFFERS: _save_offers,
     Section.STATE_DATA: _save_state_data,
     Section.CONTACTS: _save_contacts,

@@ -18,14 +18,14 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.services.common import (
-    _locked,
-    _require_draft,
-    _require_eligible,
-    _require_rights,
-    _touch,
+    lock_application,
+    mark_changed,
+    require_draft,
+    require_eligible,
+    require_rights,
 )
 from suppliers.services.errors import OfferNotAccepted, SupplierActionError
-from suppliers.services.savers import _SAVERS
+from suppliers.services.savers import SAVERS
 
 
 def start_application(*, supplier: Supplier, user: User, language: str = "") -> Application:
@@ -33,13 +33,13 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
 
     The application is handled under the edition in force today, kept in ``edition_code``.
     """
-    _require_rights(user=user, supplier=supplier)
+    require_rights(user=user, supplier=supplier)
     if not selectors.has_accepted_offer(supplier):
         raise OfferNotAccepted()
-    _require_eligible(supplier.identifier)
+    require_eligible(supplier.identifier)
     with transaction.atomic(durable=True):
         Supplier.objects.select_for_update().get(pk=supplier.pk)
-        draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+        draft = selectors.draft_of(supplier)
         if draft is not None:
             return draft
         edition = edition_for()
@@ -73,15 +73,15 @@ def save_section(
     kept as blank (the completeness check reports them), invalid ones are refused with a
     ``ValidationError`` whose keys are the field names, and nothing is saved then.
     """
-    saver = _SAVERS.get(section)
+    saver = SAVERS.get(section)
     if saver is None:
         raise SupplierActionError(_("This section cannot be edited."), code="unknown_section")
-    _require_rights(user=user, supplier=application.supplier)
+    require_rights(user=user, supplier=application.supplier)
     with transaction.atomic(durable=True):
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         before, after = saver(locked, dict(data), user)
-        _touch(locked, section)
+        mark_changed(locked, section)
         audit.record(
             actor=user,
             action="application.section_saved",

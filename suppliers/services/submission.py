@@ -19,12 +19,12 @@ from suppliers.models import (
 )
 from suppliers.selectors import completeness_problems
 from suppliers.services.common import (
-    _locked,
-    _notify_status,
-    _require_draft,
-    _require_eligible,
-    _require_rights,
-    _touch,
+    lock_application,
+    mark_changed,
+    notify_status,
+    require_draft,
+    require_eligible,
+    require_rights,
     verify_supplier_signature,
 )
 from suppliers.services.errors import (
@@ -34,8 +34,6 @@ from suppliers.services.errors import (
     StaleAnnex,
     SupplierActionError,
 )
-
-ANNEX_LANGUAGES = ("kk", "ru")
 
 # --- Annex 1, signing and submission (SUP-6..SUP-8, CAL-2) ---
 
@@ -49,13 +47,13 @@ def prepare_annex(
     Only a complete application is formed (2022 p.8, p.10: "after the check"). The same
     revision in the same language is rendered once: the bytes shown are the bytes signed.
     """
-    if language not in ANNEX_LANGUAGES:
+    if language not in application.edition.annex_languages:
         raise SupplierActionError(
             _("The application form is made in Kazakh or Russian."), code="annex_language"
         )
     if user is not None:
-        _require_rights(user=user, supplier=application.supplier)
-    _require_draft(application)
+        require_rights(user=user, supplier=application.supplier)
+    require_draft(application)
     # The form shown for signing is the one of the edition it will be filed under (SUP-8).
     application = _refile_under_edition_in_force(application=application, user=user)
     problems = completeness_problems(application)
@@ -69,8 +67,8 @@ def prepare_annex(
     with translation.override(language):
         pdf = bytes(render_annex1(application, language=language))  # before the transaction
     with transaction.atomic(durable=True):
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         if locked.revision != application.revision:
             raise StaleAnnex()
         annex = AnnexDocument.objects.create(
@@ -117,7 +115,7 @@ def submit_application(
     application run without the lock, so that a refusal comes first, and again under it.
     """
     supplier = application.supplier
-    _require_rights(user=user, supplier=supplier)
+    require_rights(user=user, supplier=supplier)
     refiled = _refile_under_edition_in_force(application=application, user=user)
     if refiled.edition_code != application.edition_code:
         raise EditionChanged()
@@ -126,7 +124,7 @@ def submit_application(
         supplier=supplier, user=user, cms=cms, data=bytes(annex.pdf)
     )
     with transaction.atomic(durable=True):
-        locked = _locked(application)
+        locked = lock_application(application)
         annex = AnnexDocument.objects.select_for_update().get(pk=annex.pk)
         _require_submittable(locked, annex)
         edition = locked.edition
@@ -175,13 +173,13 @@ def submit_application(
             f"{edition.clause_for('review_deadline_working_days')}",
             role=Role.SUPPLIER,
         )
-        _notify_status(locked, event)
+        notify_status(locked, event)
     return locked
 
 
 def _require_submittable(application: Application, annex: AnnexDocument) -> None:
     """A draft, its annex unsigned and of its current data, complete, its supplier eligible."""
-    _require_draft(application)
+    require_draft(application)
     if annex.application_id != application.pk or annex.is_signed:
         raise StaleAnnex()
     if annex.revision != application.revision:
@@ -189,7 +187,7 @@ def _require_submittable(application: Application, annex: AnnexDocument) -> None
     problems = completeness_problems(application)
     if problems:
         raise ApplicationIncomplete(problems)
-    _require_eligible(application.supplier.identifier)
+    require_eligible(application.supplier.identifier)
 
 
 def _refile_under_edition_in_force(*, application: Application, user: User | None) -> Application:
@@ -200,13 +198,13 @@ def _refile_under_edition_in_force(*, application: Application, user: User | Non
     if filed.code == application.edition_code:
         return application
     with transaction.atomic():
-        locked = _locked(application)
-        _require_draft(locked)
+        locked = lock_application(application)
+        require_draft(locked)
         before = locked.edition_code
         if before != filed.code:
             locked.edition_code = filed.code
             locked.save(update_fields=["edition_code", "updated_at"])
-            _touch(locked)
+            mark_changed(locked)
             audit.record(
                 actor=user,
                 action="application.edition_changed",
@@ -221,9 +219,9 @@ def _refile_under_edition_in_force(*, application: Application, user: User | Non
 
 def withdraw_application(*, application: Application, user: User) -> Application:
     """The supplier withdraws its application before the commission decides (issue 5, item 8)."""
-    _require_rights(user=user, supplier=application.supplier)
+    require_rights(user=user, supplier=application.supplier)
     with transaction.atomic(durable=True):
-        locked = _locked(application)
+        locked = lock_application(application)
         before = {"status": locked.status}
         try:
             locked.withdraw()
@@ -242,5 +240,5 @@ def withdraw_application(*, application: Application, user: User) -> Application
             after={"status": locked.status},
             role=Role.SUPPLIER,
         )
-        _notify_status(locked, event)
+        notify_status(locked, event)
     return locked

@@ -18,8 +18,8 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.services.common import (
-    _require_eligible,
-    _require_rights,
+    require_eligible,
+    require_rights,
     verify_supplier_signature,
 )
 from suppliers.services.errors import (
@@ -54,7 +54,7 @@ def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> S
         raise NotAuthorised(
             _("You can start only for the organisation of your key, or for yourself.")
         )
-    _require_eligible(identifier)
+    require_eligible(identifier)
     name = (name or "").strip()
     if not name:
         raise SupplierActionError(_("Enter the supplier's name."), code="name_required")
@@ -98,7 +98,7 @@ def accept_public_offer(
     OCSP) and the state systems are asked after it has committed: a slow or failing source never
     undoes the signature, nor holds the audit trail up.
     """
-    _require_rights(user=user, supplier=supplier)
+    require_rights(user=user, supplier=supplier)
     identified = selectors.identify_offer(offer_bytes)
     if identified is None:
         raise OfferTextUnknown(detail="signed bytes match no offer version")
@@ -144,10 +144,10 @@ def refresh_state_data(*, supplier: Supplier, user: User | None = None) -> State
     overwritten by supplier input, nor the reverse).
     """
     if user is not None:
-        _require_rights(user=user, supplier=supplier)
+        require_rights(user=user, supplier=supplier)
     if not selectors.has_accepted_offer(supplier):
         raise OfferNotAccepted()
-    draft = supplier.applications.filter(status=Application.Status.DRAFT).first()
+    draft = selectors.draft_of(supplier)
     edition = draft.edition if draft else edition_for()
     result = fetch_state_data(
         identifier=supplier.identifier,

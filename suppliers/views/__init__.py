@@ -6,13 +6,12 @@ the current draft live under ``/cabinet/application/``; a past application is re
 (``/cabinet/applications/<id>/``), only by the people who act for its supplier.
 """
 
+from suppliers.forms import ROW_TITLES, SECTION_FORMS
 from suppliers.views.common import (
     ADD_ROW_LABELS,
     READ_ONLY_SECTIONS,
     ROW_FIELDS,
     ROW_SECTIONS,
-    ROW_TITLES,
-    SECTION_FORMS,
     cabinet_page,
     may_sign_for,
 )

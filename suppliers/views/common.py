@@ -21,16 +21,6 @@ from suppliers.models import (
     Section,
 )
 
-# The sections whose form edits fields of the application itself.
-SECTION_FORMS: dict[str, type[forms.SectionForm]] = {
-    Section.CONTACTS: forms.ContactsForm,
-    Section.BANK_DETAILS: forms.BankDetailsForm,
-    Section.STAFF: forms.StaffForm,
-    Section.PLACES: forms.PlacesForm,
-    Section.DEPARTMENT: forms.DepartmentForm,
-    Section.MATERIAL_RESOURCES: forms.MaterialResourcesForm,
-    Section.CONSENTS: forms.ConsentsForm,
-}
 # The sections made of rows (a formset whose prefix is the section: ``id_offerings-0-price``).
 ROW_SECTIONS: dict[str, type[django_forms.Form]] = {
     Section.OFFERINGS: forms.OfferingForm,
@@ -54,11 +44,6 @@ ADD_ROW_LABELS = {
     Section.ADDRESSES: gettext_lazy("Add another address"),
     Section.SPECIALISTS: gettext_lazy("Add another specialist"),
 }
-ROW_TITLES = {
-    Section.OFFERINGS: gettext_lazy("Goods or service %(n)d"),
-    Section.ADDRESSES: gettext_lazy("Address %(n)d"),
-    Section.SPECIALISTS: gettext_lazy("Specialist %(n)d"),
-}
 # Sections with nothing to save: what the state says, and documents uploaded with the page.
 READ_ONLY_SECTIONS = frozenset({Section.CONDITIONS})
 
@@ -81,7 +66,7 @@ def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
             if supplier and request.supplier is None:
                 return redirect("suppliers:start")
             if draft:
-                application = _draft_of(request.supplier)
+                application = selectors.draft_of(request.supplier)
                 if application is None:
                     messages.info(request, _("You have no application in progress."))
                     return redirect("suppliers:cabinet")
@@ -93,15 +78,7 @@ def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
     return decorator
 
 
-def _draft_of(supplier) -> Application | None:
-    return (
-        supplier.applications.filter(status=Application.Status.DRAFT)
-        .select_related("supplier", "supplier__region", "region")
-        .first()
-    )
-
-
-def _own_application(request: HttpRequest, pk: int) -> Application:
+def own_application(request: HttpRequest, pk: int) -> Application:
     """An application of the supplier the person acts for; any other is "not found"."""
     return get_object_or_404(
         Application.objects.select_related("supplier", "supplier__region", "region"),

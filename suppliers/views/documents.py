@@ -21,7 +21,7 @@ from suppliers.models import (
 from suppliers.validators import max_document_bytes
 
 
-def _upload_block(request, requirement, documents, document_errors) -> dict:
+def upload_block(request, requirement, documents, document_errors) -> dict:
     """What the page shows for one document asked for: the documents already uploaded, the
     upload fields (the file input's id is the requirement's field id) and their errors."""
     prefix = upload_prefix(requirement)
@@ -55,7 +55,7 @@ def _upload_block(request, requirement, documents, document_errors) -> dict:
     }
 
 
-def _upload_documents(
+def upload_documents(
     request: HttpRequest, application: Application, section: str
 ) -> dict[str, dict[str, list]]:
     """Upload every file chosen on the page, one per document asked for (SUP-5).
@@ -139,7 +139,7 @@ def _doc_types_for(requirement) -> list[str]:
     return [requirement.doc_type]
 
 
-def _remove_document(request: HttpRequest, application: Application, pk: str) -> None:
+def remove_uploaded_document(request: HttpRequest, application: Application, pk: str) -> None:
     document = SupportingDocument.objects.filter(
         pk=int(pk) if pk.isdigit() else 0, application=application
     ).first()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from suppliers import forms, selectors, services
+from suppliers.forms import ROW_TITLES, SECTION_FORMS
 from suppliers.models import (
     Application,
     Section,
@@ -22,12 +23,10 @@ from suppliers.views.common import (
     READ_ONLY_SECTIONS,
     ROW_FIELDS,
     ROW_SECTIONS,
-    ROW_TITLES,
-    SECTION_FORMS,
     cabinet_page,
     may_sign_for,
 )
-from suppliers.views.documents import _remove_document, _upload_block, _upload_documents
+from suppliers.views.documents import remove_uploaded_document, upload_block, upload_documents
 
 # --- the application as a task list (SUP-4) ------------------------------------------------------
 
@@ -91,9 +90,9 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
         return page.render()
     action = request.POST.get("action", "continue")
     saved = page.save()
-    upload_errors = _upload_documents(request, application, section)
+    upload_errors = upload_documents(request, application, section)
     if action.startswith("remove-document-") and saved:
-        _remove_document(request, application, action.removeprefix("remove-document-"))
+        remove_uploaded_document(request, application, action.removeprefix("remove-document-"))
     if not saved or upload_errors:
         return page.render(document_errors=upload_errors)
     here = reverse("suppliers:section", args=[section])
@@ -286,7 +285,7 @@ class SectionPage:
         documents = list(selectors.documents_of(application))
         document_errors = document_errors or {}
         uploads = [
-            _upload_block(self.request, requirement, documents, document_errors)
+            upload_block(self.request, requirement, documents, document_errors)
             for requirement in requirements
         ]
         rows = []

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from deregistration.eligibility import admission_eligibility
 from egov_gateway.eds.flow import signature_step
-from egov_gateway.eds.signin import signed_in_identity
 from portal.editions import edition_for
 from portal.errors import PortalError
+from portal.identity import signed_in_identity
 from suppliers import forms, selectors, services
 from suppliers.models import (
     Application,

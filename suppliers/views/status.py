@@ -12,14 +12,14 @@ from suppliers.models import (
     AnnexDocument,
     Application,
 )
-from suppliers.views.common import _own_application, cabinet_page
+from suppliers.views.common import cabinet_page, own_application
 
 # --- after submission: confirmation, status, withdrawal (SUP-8, SUP-9, CAL-2) -----------------
 
 
 @cabinet_page()
 def submitted(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = own_application(request, pk)
     if application.status == Application.Status.DRAFT:
         return redirect("suppliers:application")
     return render(
@@ -45,7 +45,7 @@ def _signed_annex(application: Application) -> AnnexDocument | None:
 @cabinet_page()
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the application stands, what happens next and by when (SUP-9, CAL-2)."""
-    application = _own_application(request, pk)
+    application = own_application(request, pk)
     return render(
         request,
         "suppliers/status.html",
@@ -62,7 +62,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 @cabinet_page()
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw the application before the commission decides, after a confirmation."""
-    application = _own_application(request, pk)
+    application = own_application(request, pk)
     status_view = selectors.application_status(application)
     if not status_view.can_withdraw:
         messages.warning(request, _("This application can no longer be withdrawn."))

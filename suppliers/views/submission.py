@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,8 +19,6 @@ from suppliers.models import (
     Section,
 )
 from suppliers.views.common import (
-    ROW_TITLES,
-    SECTION_FORMS,
     acting_bin,
     cabinet_page,
 )
@@ -63,120 +60,11 @@ def check_answers(request: HttpRequest) -> HttpResponse:
         {
             "application": application,
             "supplier": application.supplier,
-            "cards": _answer_cards(application),
+            "cards": selectors.application_answers(application=application),
             "problem_count": len(problems),
             "findings": selectors.admission_findings(application=application),
         },
     )
-
-
-def _answer_cards(application: Application) -> list[dict]:
-    cards = []
-    for section_ in selectors.sections_for(application):
-        cards.append(
-            {
-                "section": section_,
-                "title": Section(section_).label,
-                "rows": _answers_of(application, section_),
-                "documents": [],
-            }
-        )
-    documents = list(selectors.documents_of(application))
-    requirements = selectors.document_requirements(application)
-    for card in cards:
-        types = {r.doc_type for r in requirements if r.section == card["section"]}
-        card["documents"] = [d for d in documents if d.doc_type in types]
-    return cards
-
-
-def _answer(value) -> str:
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return _text(value)
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return ""
-    return str(value)
-
-
-def _answers_of(application: Application, section_: str) -> list[tuple[str, str]]:
-    """(question, answer) pairs of a section, as the supplier gave them."""
-    if section_ == Section.OFFERS:
-        labels = dict(forms.offer_choices(application.edition))
-        offers = "\n".join(capfirst(str(labels.get(o, o))) for o in application.offers)
-        return [(_("What you offer"), offers)]
-    if section_ == Section.STATE_DATA:
-        rows = []
-        for row in selectors.state_data_rows(application):
-            value = row.value if row.confirmed else row.supplied_value
-            rows.append((capfirst(str(row.text)), value))
-        return rows
-    if section_ in SECTION_FORMS and section_ != Section.CONSENTS:
-        form_fields = SECTION_FORMS[section_].base_fields
-        return [
-            (capfirst(str(form_fields[name].label)), _answer(getattr(application, name)))
-            for name in SECTION_FORMS[section_]._meta.fields
-        ]
-    if section_ == Section.CONSENTS:
-        publication = application.consent_publication
-        return [
-            (
-                _("Consent to the processing of personal data"),
-                _("Given") if application.consent_personal_data else "",
-            ),
-            (
-                _("Consent to publication in the registers"),
-                "" if publication is None else (_("Yes") if publication else _("No")),
-            ),
-        ]
-    if section_ == Section.OFFERINGS:
-        return [
-            (
-                f"{o.classifier_item.code} {o.classifier_item.name}",
-                "\n".join(
-                    part
-                    for part in (
-                        o.characteristics,
-                        _("Price: %(price)s tenge per %(unit)s")
-                        % {"price": o.price, "unit": o.unit or "—"}
-                        if o.price is not None
-                        else "",
-                        _("In stock: %(quantity)s") % {"quantity": o.stock_quantity}
-                        if o.stock_quantity is not None
-                        else "",
-                    )
-                    if part
-                ),
-            )
-            for o in application.offerings.select_related("classifier_item")
-        ]
-    if section_ == Section.ADDRESSES:
-        return [
-            (ROW_TITLES[section_] % {"n": n}, str(a))
-            for n, a in enumerate(application.addresses.select_related("region"), start=1)
-        ]
-    if section_ == Section.SPECIALISTS:
-        return [
-            (
-                s.full_name or ROW_TITLES[section_] % {"n": n},
-                "\n".join(
-                    p
-                    for p in (
-                        s.position,
-                        s.education,
-                        s.qualification,
-                        _("Experience: %(years)s years") % {"years": s.experience_years}
-                        if s.experience_years is not None
-                        else "",
-                    )
-                    if p
-                ),
-            )
-            for n, s in enumerate(application.specialists.all(), start=1)
-        ]
-    return []
 
 
 def _annex_language(request: HttpRequest) -> str:

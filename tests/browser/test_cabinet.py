@@ -337,7 +337,7 @@ def test_every_section_of_every_kind_of_application_is_accessible(
     document uploaded, pass the axe check too."""
     from django.test import Client
 
-    from egov_gateway.eds.signin import SESSION_IDENTITY_KEY
+    from portal.identity import SESSION_IDENTITY_KEY
     from tests.suppliers.test_views import accept_offer_without_signature
 
     settings.RULES_EDITION = edition

@@ -21,11 +21,11 @@ from egov_gateway.eds.signer import Purpose
 from egov_gateway.eds.signin import (
     ChallengeReplayed,
     SignInIntent,
-    _use_up,
     issue_challenge,
-    signed_in_identity,
+    use_up_challenge,
 )
 from portal.audit.models import AuditEvent
+from portal.identity import signed_in_identity
 from portal.models import Role, RoleAssignment, User
 from tests.helpers.people import make_user
 
@@ -291,9 +291,9 @@ def test_challenge_is_used_up_once_even_by_concurrent_requests(test_pki):
     from django.contrib.sessions.backends.db import SessionStore
 
     challenge = issue_challenge(session=SessionStore())
-    _use_up(challenge, iin=PERSON)
+    use_up_challenge(challenge, iin=PERSON)
     with pytest.raises(ChallengeReplayed):
-        _use_up(challenge, iin=PERSON)
+        use_up_challenge(challenge, iin=PERSON)
 
 
 @pytest.mark.req("ID-3", "ID-2")

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov_gateway.eds.signin import SESSION_IDENTITY_KEY
 from portal.audit.models import AuditEvent
+from portal.identity import SESSION_IDENTITY_KEY
 from portal.models import Role
 from tests.helpers.people import make_user
 

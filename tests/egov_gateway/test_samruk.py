@@ -102,8 +102,8 @@ def test_the_import_command_syncs_the_list_and_emits_events(tmp_path, settings):
     path = tmp_path / "samruk-2026-11.csv"
     path.write_text("БИН/ИИН;Наименование\n170740318604;ТОО «Медтехника Плюс»\n", encoding="utf-8")
 
-    call_command("import_samruk_list", str(path), stdout=(out := _Out()))
-    call_command("import_samruk_list", str(path), stdout=_Out())  # the same list again
+    call_command("import_samruk_list", str(path), stdout=(out := Out()))
+    call_command("import_samruk_list", str(path), stdout=Out())  # the same list again
 
     assert "1 listed (1 new" in out.text
     run = SyncRun.objects.filter(source="samruk").order_by("pk").first()
@@ -125,7 +125,7 @@ def test_a_broken_file_imports_nothing_and_the_command_fails(tmp_path, settings)
     path.write_text("Наименование\nТОО «Ромашка»\n", encoding="utf-8")
 
     with pytest.raises(CommandError, match="nothing applied"):
-        call_command("import_samruk_list", str(path), stdout=_Out())
+        call_command("import_samruk_list", str(path), stdout=Out())
 
     assert StateListing.objects.count() == 0
     assert SyncRun.objects.get().status == SyncRun.Status.FAILED
@@ -142,7 +142,7 @@ def test_before_any_import_the_gateway_backend_refuses_to_answer(settings):
         feed_source("samruk")
 
 
-class _Out:
+class Out:
     def __init__(self) -> None:
         self.text = ""
 

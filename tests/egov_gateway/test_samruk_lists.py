@@ -14,7 +14,7 @@ from egov_gateway.services import watch
 from egov_gateway.sources import samruk
 from egov_gateway.sources.registry import lookup_source
 from egov_gateway.sync import scheduled_sources, sync_source
-from tests.egov_gateway.test_samruk import _Out
+from tests.egov_gateway.test_samruk import Out
 
 pytestmark = [pytest.mark.req("SYNC-1"), pytest.mark.req("SYNC-2")]
 
@@ -134,12 +134,12 @@ def test_importing_one_list_keeps_the_other(settings, tmp_path):
     register.write_text(REGISTER_CSV, encoding="utf-8")
     unreliable.write_text(UNRELIABLE_CSV, encoding="utf-8")
     watch(identifier=ONLY_REGISTER, kind="legal_entity")
-    call_command("import_samruk_list", str(register), str(unreliable), stdout=_Out())
+    call_command("import_samruk_list", str(register), str(unreliable), stdout=Out())
 
     unreliable.write_text(
         "№;БИН/ИИН;Наименование\n1;900102478656;ИП «Нұрлы Жол»\n", encoding="utf-8"
     )
-    call_command("import_samruk_list", str(unreliable), "--list", samruk.UNRELIABLE, stdout=_Out())
+    call_command("import_samruk_list", str(unreliable), "--list", samruk.UNRELIABLE, stdout=Out())
 
     assert lists_of(ONLY_REGISTER) == {samruk.REGISTER}, "the register stays as imported"
     assert not StateListing.objects.filter(

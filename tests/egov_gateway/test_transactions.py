@@ -22,7 +22,6 @@ from django.utils import timezone
 from egov_gateway.eds import oids
 from egov_gateway.eds.models import Signature
 from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.signin import SESSION_IDENTITY_KEY
 from egov_gateway.models import StateChangeEvent, StateListing, StateRecord, SyncRun
 from egov_gateway.services import fetch_state_data, watch
 from egov_gateway.sync import sync_source
@@ -30,6 +29,7 @@ from portal.audit import services as audit_services
 from portal.audit.models import AuditEvent
 from portal.audit.verify import verify_chain
 from portal.editions import Offer, SupplierKind, edition_by_code
+from portal.identity import SESSION_IDENTITY_KEY
 from suppliers.models import Application, OfferAcceptance, Section
 from tests.egov_gateway.servers import rnu_item
 from tests.suppliers.factories import ApplicationFactory, SupplierFactory, representative

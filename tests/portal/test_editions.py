@@ -404,3 +404,14 @@ def test_2020_commission_is_odd_without_minimum_and_readmission_rules():
         "2020 p.14(7)",
     )
     assert rule.waiting_period_years is None
+
+
+@pytest.mark.req("SUP-6")
+def test_pages_cite_the_item_of_the_edition_that_fixes_the_rule():
+    """The completeness page and the offer page cite the rules from the edition (issue 10,
+    item 8): 2022 p.8 and p.5, 2020 p.11 and p.4."""
+    assert EDITION_2022.item_number("checks_completeness") == "8"
+    assert EDITION_2020.item_number("checks_completeness") == "11"
+    assert EDITION_2022.item_number("signs_public_offer") == "5"
+    assert EDITION_2020.item_number("signs_public_offer") == "4"
+    assert EDITION_2022.annex_languages == EDITION_2020.annex_languages == ("kk", "ru")

@@ -59,7 +59,7 @@ def test_a_failure_after_the_audit_step_of_submission_leaves_nothing_half_done(
         raise RuntimeError("the e-mail could not be scheduled")
 
     # The status e-mail is scheduled after the "application.submitted" event was appended.
-    monkeypatch.setattr(submission, "_notify_status", queue_is_gone)
+    monkeypatch.setattr(submission, "notify_status", queue_is_gone)
     with pytest.raises(RuntimeError, match="could not be scheduled"):
         services.submit_application(
             application=application,

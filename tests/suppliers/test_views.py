@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from egov_gateway.eds import oids
 from egov_gateway.eds.signer import Purpose
-from egov_gateway.eds.signin import SESSION_IDENTITY_KEY
 from portal.editions import Offer, SupplierKind, edition_by_code
+from portal.identity import SESSION_IDENTITY_KEY
 from portal.models import ClassifierItem, Region, Role
 from suppliers import selectors
 from suppliers.models import (
@@ -954,6 +954,21 @@ def test_the_completeness_page_links_every_problem_to_its_field(
         if problem.section not in pages:
             pages[problem.section] = client.get(section_url(problem.section)).content.decode()
         assert f'id="{problem.field_id}"' in pages[problem.section], problem
+
+
+@pytest.mark.req("SUP-6")
+@pytest.mark.parametrize(("edition", "item"), [("2022", "8"), ("2020", "11")])
+def test_the_completeness_page_cites_the_item_of_the_applications_edition(
+    client, settings, edition, item
+):
+    """The completeness check is 2022 p.8 and 2020 p.11: the page cites the item of the edition
+    the application is handled under, read from the edition (issue 10, item 8)."""
+    settings.RULES_EDITION = edition
+    application, user = draft_with_offer()
+    Application.objects.filter(pk=application.pk).update(edition_code=edition)
+    sign_in_for(client, application.supplier, user)
+    page = html(client.get(reverse("suppliers:completeness")))
+    assert f"The portal checks every field the rules require (item {item})." in page
 
 
 @pytest.mark.req("SUP-6")
