@@ -246,8 +246,12 @@ def test_the_secretary_alone_is_reminded_to_publish_a_signed_protocol(
 def test_the_daily_beat_task_run_twice_sends_each_reminder_once(
     transfer, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from portal.celery import app
+
     entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
     assert entry["task"] == tasks.send_deadline_reminders.name
+    assert entry["task"] in app.tasks and tasks.send_deadline_reminders.acks_late
+    assert entry["schedule"].hour == {8}  # every morning, Almaty time (CELERY_TIMEZONE)
     astana = region()
     composition_since(astana, D(2025, 1, 9))
     arrived(ARRIVED, place=astana)
