@@ -8,7 +8,7 @@ import datetime
 from django.db import transaction
 
 from commission.deadlines import Actor, Due, deadlines_due
-from commission.models import Commission
+from commission.models import Commission, Composition
 from commission.selectors import composition_on, members_of
 from portal import deadlines
 from portal.calendar import is_working_day
@@ -30,10 +30,13 @@ def send_deadline_reminders(*, on: datetime.date | None = None) -> int:
     if not is_working_day(on):
         return 0
     written = 0
+    compositions: dict[int, Composition | None] = {}
     for due in deadlines_due(on=on):
         if due.days_left != 1:
             continue
-        for person in people_to_remind(due, on=on):
+        if due.region.pk not in compositions:
+            compositions[due.region.pk] = composition_in_force(due, on=on)
+        for person in people_to_remind(due, composition=compositions[due.region.pk]):
             event_key = reminder_key(due, person)
             if Notification.objects.filter(event_key=event_key).exists():
                 continue
@@ -54,14 +57,18 @@ def reminder_key(due: Due, person: User) -> str:
     return f"reminder:{due.key}:{person.pk}"
 
 
-def people_to_remind(due: Due, *, on: datetime.date) -> list[User]:
+def composition_in_force(due: Due, *, on: datetime.date) -> Composition | None:
+    """The composition of the commission of ``due``'s region in force on ``on``."""
+    commission = Commission.objects.filter(region=due.region).first()
+    return composition_on(commission=commission, day=on) if commission else None
+
+
+def people_to_remind(due: Due, *, composition: Composition | None) -> list[User]:
     """Who must act on ``due``: a protocol's publication falls to the secretary of the
-    composition that decided; an application's acts to the region's composition in force on
-    ``on`` — its members and secretary, or the secretary alone for the acceptance."""
+    composition that decided; an application's acts to ``composition``, the region's in force
+    on the day — its members and secretary, or the secretary alone for the acceptance."""
     if due.protocol is not None:
         return [due.protocol.item.meeting.composition.secretary]
-    commission = Commission.objects.filter(region=due.region).first()
-    composition = composition_on(commission=commission, day=on) if commission else None
     if composition is None:
         return []
     if due.actor == Actor.SECRETARY:

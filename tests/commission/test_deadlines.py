@@ -165,6 +165,7 @@ def test_the_reminder_goes_one_working_day_before_to_members_and_secretary_once(
 ):
     astana = region()
     composition = composition_since(astana, D(2025, 1, 9), languages=("ru", "kk", "en"))
+    composition_since(region(ALMATY_CITY), D(2025, 1, 9))  # another region's: not reminded
     application = arrived(ARRIVED, place=astana)
 
     def run(day):
