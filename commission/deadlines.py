@@ -18,6 +18,7 @@ nothing, so nobody is reminded of it and no report lists it.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 from collections.abc import Iterable
@@ -28,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from commission.models import Protocol
 from portal import deadlines
+from portal.calendar import working_days_in
 from portal.deadlines import Deadline
-from portal.models import Region
+from portal.models import COMMISSION_ROLES, Region, User
 from suppliers.models import Application
 
 AWAITING_DECISION = (Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW)
@@ -113,9 +115,37 @@ class Due:
 
 def deadlines_due(*, region: Region | None = None, on: datetime.date | None = None) -> list[Due]:
     """Every deadline awaited in ``region`` (default: every region) as seen on ``on`` (default:
-    today in Almaty), the earliest first; missed ones are flagged, not left out (CAL-2)."""
+    today in Almaty), the earliest first; missed ones are flagged, not left out (CAL-2).
+
+    The working days left are counted on one read of the calendar for all of them."""
     on = on or deadlines.today()
-    found = [*_application_deadlines(region=region, on=on), *_protocol_deadlines(region, on)]
+    awaited = [*_application_deadlines(region), *_protocol_deadlines(region)]
+    if not awaited:
+        return []
+    calendar = _WorkingDays(on, [deadline.day for _act, _application, deadline, _p in awaited])
+    found = [
+        Due(
+            act=act,
+            region=_region_of(application),
+            application=application,
+            deadline=deadline,
+            on=on,
+            days_left=calendar.days_left(deadline.day),
+            protocol=protocol,
+        )
+        for act, application, deadline, protocol in awaited
+    ]
+    order = list(Act)
+    return sorted(found, key=lambda due: (due.day, order.index(due.act), due.application.pk))
+
+
+def deadlines_for(*, user: User, on: datetime.date | None = None) -> list[Due]:
+    """What is due in the regions whose commission work ``user`` does as a member or the
+    secretary (their workspace; CAL-2: shown to the people who must act)."""
+    regions = Region.objects.filter(
+        role_assignments__user=user, role_assignments__role__in=COMMISSION_ROLES
+    ).distinct()
+    found = [due for region in regions for due in deadlines_due(region=region, on=on)]
     order = list(Act)
     return sorted(found, key=lambda due: (due.day, order.index(due.act), due.application.pk))
 
@@ -130,7 +160,10 @@ def overdue_by_region(*, on: datetime.date | None = None) -> list[tuple[Region, 
     return sorted(by_region.values(), key=lambda pair: pair[0].kato)
 
 
-def _application_deadlines(*, region: Region | None, on: datetime.date) -> Iterable[Due]:
+Awaited = tuple[Act, Application, Deadline, Protocol | None]
+
+
+def _application_deadlines(region: Region | None) -> Iterable[Awaited]:
     applications = Application.objects.filter(
         status__in=AWAITING_DECISION, review_due__isnull=False, region__isnull=False
     ).select_related("supplier", "region")
@@ -138,15 +171,7 @@ def _application_deadlines(*, region: Region | None, on: datetime.date) -> Itera
         applications = applications.filter(region=region)
     for application in applications:
         for act, deadline in application_deadlines(application):
-            assert application.region is not None
-            yield Due(
-                act=act,
-                region=application.region,
-                application=application,
-                deadline=deadline,
-                on=on,
-                days_left=deadline.days_left(on=on),
-            )
+            yield act, application, deadline, None
 
 
 def application_deadlines(application: Application) -> list[tuple[Act, Deadline]]:
@@ -181,12 +206,10 @@ def application_deadlines(application: Application) -> list[tuple[Act, Deadline]
     return [*found, (Act.CHECK, check), (Act.DECISION, held)]
 
 
-def _protocol_deadlines(region: Region | None, on: datetime.date) -> Iterable[Due]:
+def _protocol_deadlines(region: Region | None) -> Iterable[Awaited]:
     protocols = Protocol.objects.filter(
         status=Protocol.Status.SIGNED, publication_due__isnull=False
-    ).select_related(
-        "commission__region", "item__application__supplier", "item__meeting__composition"
-    )
+    ).select_related("item__application__supplier", "item__application__region")
     if region is not None:
         protocols = protocols.filter(commission__region=region)
     for protocol in protocols:
@@ -197,12 +220,25 @@ def _protocol_deadlines(region: Region | None, on: datetime.date) -> Iterable[Du
             day=protocol.publication_due,
             clause=application.edition.clause_for("protocol_publication_working_days"),
         )
-        yield Due(
-            act=Act.PUBLICATION,
-            region=protocol.commission.region,
-            application=application,
-            deadline=deadline,
-            on=on,
-            days_left=deadline.days_left(on=on),
-            protocol=protocol,
-        )
+        yield Act.PUBLICATION, application, deadline, protocol
+
+
+def _region_of(application: Application) -> Region:
+    assert application.region is not None, "an application with the commission has its region"
+    return application.region
+
+
+class _WorkingDays:
+    """The working days from ``on`` to the farthest deadline, read once (CAL-1), counted as
+    ``Deadline.days_left`` counts them: after ``on`` up to and including the day."""
+
+    def __init__(self, on: datetime.date, days: Iterable[datetime.date]) -> None:
+        days = list(days)
+        self.on = on
+        self.working = working_days_in(min(on, *days), max(on, *days))
+
+    def _up_to(self, day: datetime.date) -> int:
+        return bisect.bisect_right(self.working, day)
+
+    def days_left(self, day: datetime.date) -> int:
+        return self._up_to(day) - self._up_to(self.on)

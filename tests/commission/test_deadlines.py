@@ -8,11 +8,13 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import slugify
 
 from commission import tasks
-from commission.deadlines import Act, deadlines_due, overdue_by_region
+from commission.deadlines import Act, deadlines_due, deadlines_for, overdue_by_region
 from commission.models import AgendaItem, Composition, Meeting, Protocol
 from commission.services.reminders import send_deadline_reminders
 from portal import deadlines
@@ -140,6 +142,33 @@ def test_five_working_days_across_nauryz_and_a_transfer_day_are_shown_with_days_
     assert supplier_selectors.review_deadline(edition=application.edition, arrived_on=ARRIVED) == D(
         2025, 4, 1
     )
+
+
+@pytest.mark.req("CAL-2")
+def test_members_and_the_secretary_see_their_regions_deadlines_only():
+    astana, almaty = region(), region(ALMATY_CITY)
+    composition = composition_since(astana, D(2025, 1, 9))
+    ours = arrived(ARRIVED, place=astana)
+    arrived(ARRIVED, place=almaty)
+
+    for person in people_of(composition):
+        assert [due.application for due in deadlines_for(user=person, on=ARRIVED)] == [ours]
+    assert deadlines_for(user=UserFactory(), on=ARRIVED) == []
+
+
+def test_the_working_days_left_are_read_in_one_go_however_many_applications_wait():
+    astana = region()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            deadlines_due(region=astana, on=D(2025, 3, 27))
+        return len(captured)
+
+    arrived(ARRIVED, place=astana)
+    one = queries()
+    for _ in range(5):
+        arrived(ARRIVED, place=astana)
+    assert queries() == one
 
 
 @pytest.mark.req("CAL-2", "E20-4")
