@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 
 from commission import tasks
@@ -341,3 +342,17 @@ def test_the_overdue_report_is_for_operators_only(client):
     client.force_login(UserFactory())
     page = client.get(reverse("admin:commission_overdue_report"))
     assert page.status_code == 302  # to the sign-in
+
+
+@pytest.mark.req("CAL-2")
+def test_a_person_gets_the_language_they_sign_in_with_for_their_reminders(client):
+    person = UserFactory()
+    assert person.language == ""
+    with translation.override("ru"):
+        client.force_login(person)
+    person.refresh_from_db()
+    assert person.language == "ru"
+    with translation.override("kk"):
+        client.force_login(person)  # a language once kept stays until changed
+    person.refresh_from_db()
+    assert person.language == "ru"
