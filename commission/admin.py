@@ -1,4 +1,5 @@
-"""Operators set up the commissions: a region's commission and its dated compositions (COM-1).
+"""Operators set up the commissions: a region's commission and its dated compositions (COM-1),
+and read the report of missed deadlines per region (CAL-2).
 
 A composition is entered whole (members with the chair and the deputy chair, the secretary, the
 election) and saved through ``services.form_composition``, which checks it against the edition
@@ -9,10 +10,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from commission import services
+from commission.deadlines import overdue_by_region
 from commission.models import Commission, Composition, Seat
 from commission.selectors import CompositionPlan, composition_on, composition_problems
 from portal.deadlines import today
@@ -114,3 +120,26 @@ class CommissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        report = path(
+            "overdue/",
+            self.admin_site.admin_view(self.overdue_report),
+            name="commission_overdue_report",
+        )
+        return [report, *super().get_urls()]
+
+    def overdue_report(self, request: HttpRequest) -> TemplateResponse:
+        """The deadlines missed in each region: applications and protocols, with the days
+        overdue (CAL-2)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        on = today()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Overdue deadlines by region"),
+            "opts": self.model._meta,
+            "on": on,
+            "regions": overdue_by_region(on=on),
+        }
+        return TemplateResponse(request, "admin/commission/overdue_report.html", context)

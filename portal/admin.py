@@ -76,7 +76,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
     fieldsets = (
         (None, {"fields": ("iin", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

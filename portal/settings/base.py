@@ -163,12 +163,33 @@ except ValueError:
         f"WEEKLY_SYNC_CRON must have five fields (minute hour day month weekday), "
         f"not {CELERY_BEAT_SCHEDULE_WEEKLY_SYNC!r}."
     ) from None
+# CAL-2: the reminders of the next working day's deadlines, every morning in Almaty (the task
+# itself does nothing on a day off).
+DEADLINE_REMINDERS_CRON = env("DEADLINE_REMINDERS_CRON", default="0 8 * * *")
+try:
+    _r_minute, _r_hour, _r_dom, _r_month, _r_dow = DEADLINE_REMINDERS_CRON.split()
+except ValueError:
+    raise ImproperlyConfigured(
+        f"DEADLINE_REMINDERS_CRON must have five fields (minute hour day month weekday), "
+        f"not {DEADLINE_REMINDERS_CRON!r}."
+    ) from None
 CELERY_BEAT_SCHEDULE = {
     # SYNC-2, DER-2: the weekly state-data sync; tasks are registered by egov_gateway.
     "weekly-state-sync": {
         "task": "egov_gateway.tasks.weekly_state_sync",
         "schedule": crontab(
             minute=_minute, hour=_hour, day_of_month=_dom, month_of_year=_month, day_of_week=_dow
+        ),
+    },
+    # CAL-2: one working day before each deadline, the people who must act are e-mailed.
+    "deadline-reminders": {
+        "task": "commission.tasks.send_deadline_reminders",
+        "schedule": crontab(
+            minute=_r_minute,
+            hour=_r_hour,
+            day_of_month=_r_dom,
+            month_of_year=_r_month,
+            day_of_week=_r_dow,
         ),
     },
 }

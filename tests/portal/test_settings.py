@@ -75,6 +75,7 @@ def test_each_malformed_setting_is_named(changes, message):
             "CELERY_TASK_SOFT_TIME_LIMIT must be shorter",
         ),
         ({"WEEKLY_SYNC_CRON": "weekly"}, "WEEKLY_SYNC_CRON must have five fields"),
+        ({"DEADLINE_REMINDERS_CRON": "daily"}, "DEADLINE_REMINDERS_CRON must have five fields"),
     ],
 )
 def test_production_settings_do_not_load_with_a_malformed_environment(environment, message):
