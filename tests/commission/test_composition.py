@@ -23,18 +23,12 @@ from commission.selectors import (
 from portal import reference_data
 from portal.audit.models import AuditEvent
 from portal.deadlines import today
-from portal.models import ClassifierItem, Region, Role, RoleAssignment
+from portal.models import Region, Role, RoleAssignment
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ASTANA = "710000000"
-
-
-@pytest.fixture(autouse=True)
-def _reference_rows():
-    reference_data.add_regions(Region)
-    reference_data.add_classifier(ClassifierItem)
 
 
 @pytest.fixture

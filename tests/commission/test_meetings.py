@@ -9,9 +9,8 @@ import pytest
 from commission import selectors, services
 from commission.models import AgendaItem, Meeting, Seat
 from commission.services.meetings import NotPresiding, NotTheSecretary, QuorumNotMet
-from portal import reference_data
 from portal.audit.models import AuditEvent
-from portal.models import ClassifierItem, Region
+from portal.models import Region
 from suppliers.models import Application
 from tests.commission.helpers import commission_of, meeting_day
 from tests.suppliers.factories import ApplicationFactory
@@ -19,12 +18,6 @@ from tests.suppliers.factories import ApplicationFactory
 pytestmark = pytest.mark.django_db
 
 ASTANA = "710000000"
-
-
-@pytest.fixture(autouse=True)
-def _reference_rows():
-    reference_data.add_regions(Region)
-    reference_data.add_classifier(ClassifierItem)
 
 
 @pytest.fixture
