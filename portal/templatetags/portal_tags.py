@@ -33,3 +33,14 @@ def language_options() -> list[LanguageOption]:
         )
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def is_workspace_user(user) -> bool:
+    """Members and secretaries of a regional commission see the employee workspace."""
+    from portal.models import COMMISSION_ROLES
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.roles.filter(role__in=COMMISSION_ROLES, region__isnull=False).exists()
+    )

@@ -276,3 +276,8 @@ def sign(request: HttpRequest) -> HttpResponse:
             "findings": selectors.admission_findings(application=application),
         },
     )
+
+
+def answer_cards(application: Application) -> list[dict]:
+    """The check-answers read model, section by section, for the commission's workspace."""
+    return _answer_cards(application)
