@@ -105,3 +105,28 @@ class VoteChoiceForm(forms.Form):
         widget=_choices(forms.RadioSelect),
         error_messages={"required": _("Choose for or against the proposal.")},
     )
+
+
+class CheckForm(forms.Form):
+    """A member's check of the application against item 7 (COM-3)."""
+
+    agrees = forms.TypedChoiceField(
+        label=_("Your check of the application against item 7"),
+        choices=[("yes", _("I agree with the data")), ("no", _("I have remarks"))],
+        coerce=lambda value: value == "yes",
+        widget=_choices(forms.RadioSelect),
+        error_messages={"required": _("Say whether you agree with the data or have remarks.")},
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        help_text=_("Which data or documents, and what is wrong with them."),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "textarea"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("agrees") is False and not (cleaned.get("remarks") or "").strip():
+            self.add_error("remarks", _("Write your remarks."))
+        return cleaned

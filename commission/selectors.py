@@ -15,11 +15,13 @@ from commission.models import (
     Commission,
     Composition,
     Meeting,
+    MemberCheck,
     Protocol,
     ProtocolSignature,
     Seat,
     Vote,
 )
+from portal.deadlines import today
 from portal.editions import Edition, edition_for
 from portal.models import COMMISSION_ROLES, Region, User
 from suppliers.models import Application
@@ -324,3 +326,30 @@ def may_sign_protocol(*, protocol: Protocol, user: User) -> bool:
     return protocol.status == Protocol.Status.FORMED and any(
         row.person.pk == user.pk and not row.signed for row in protocol_signers(protocol)
     )
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """What one member has checked (COM-3): "not looked at", "agrees" or "remarks"."""
+
+    member: User
+    check: MemberCheck | None
+
+    @property
+    def state(self) -> str:
+        if self.check is None:
+            return "not_looked_at"
+        return "agrees" if self.check.agrees else "remarks"
+
+
+def checks_of(application: Application) -> list[CheckRow]:
+    """Each member of the composition in force today with their current check, if any."""
+    commission = commission_of(region=application.region) if application.region else None
+    composition = composition_on(commission=commission, day=today()) if commission else None
+    if composition is None:
+        return []
+    current = {
+        check.member_id: check
+        for check in MemberCheck.objects.filter(application=application, is_current=True)
+    }
+    return [CheckRow(member=m, check=current.get(m.pk)) for m in members_of(composition)]

@@ -9,6 +9,7 @@ app_name = "commission"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/check/", views.check, name="check"),
     path("meetings/new/", views.schedule, name="schedule"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),

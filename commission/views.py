@@ -68,7 +68,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     """One application, read only: its answers, documents and findings (COM-3, E20-4)."""
     application = selectors.application_for(user=request.user, pk=pk)
+    return _application_page(request, application)
+
+
+def _application_page(request, application: Application, check_form=None):
     deadline = application.review_deadline
+    checks = selectors.checks_of(application)
+    is_member = any(row.member.pk == request.user.pk for row in checks)
+    if check_form is None and is_member and application.awaits_decision:
+        check_form = forms.CheckForm()
     return render(
         request,
         "commission/workspace/application.html",
@@ -80,8 +88,32 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "cards": application_answers(application),
             "documents": supplier_selectors.documents_of(application),
             "findings": supplier_selectors.admission_findings(application=application),
+            "checks": checks,
+            "check_form": check_form if is_member and application.awaits_decision else None,
         },
     )
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member records their check: agrees, or remarks (2022 p.12; COM-3)."""
+    application = selectors.application_for(user=request.user, pk=pk)
+    form = forms.CheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_check(
+                application=application,
+                member=request.user,
+                agrees=form.cleaned_data["agrees"],
+                remarks=form.cleaned_data["remarks"],
+            )
+        except PortalError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your check is recorded."))
+            return redirect("commission:application", pk=application.pk)
+    return _application_page(request, application, check_form=form)
 
 
 @secretary_page

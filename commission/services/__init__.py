@@ -1,5 +1,6 @@
 """State changes of the commission's work: compositions, meetings, votes (COM-1 … COM-5)."""
 
+from commission.services.checks import CheckRefused, record_check
 from commission.services.compositions import (
     HistoryIsFixed,
     InvalidComposition,
@@ -20,6 +21,7 @@ from commission.services.protocols import form_protocol, publish_protocol, sign_
 from commission.services.votes import cast_vote, vote_document
 
 __all__ = [
+    "CheckRefused",
     "CommissionActionError",
     "HistoryIsFixed",
     "InvalidComposition",
@@ -33,6 +35,7 @@ __all__ = [
     "publish_protocol",
     "put_proposal",
     "record_attendance",
+    "record_check",
     "require_valid_composition",
     "schedule_meeting",
     "sign_protocol",
