@@ -136,7 +136,7 @@ def test_the_whole_way_through_the_pages(commission, trusted, mailoutbox):
     item_url = reverse("commission:item", args=[item.pk])
     assert stranger.get(item_url).status_code == 404
     page = deputy.get(item_url).content.decode()
-    assert "ещё 4" in page  # 4 votes for out of 7 members, none yet
+    assert "осталось набрать: 4" in page  # 4 votes for out of 7 members, none yet
     deputy.post(reverse("commission:propose", args=[item.pk]), {"proposal": "refuse"})
     assert AgendaItem.objects.get(pk=item.pk).status == AgendaItem.Status.PENDING
     deputy.post(reverse("commission:propose", args=[item.pk]), {"proposal": "admit"})
