@@ -123,8 +123,10 @@ def schedule(request: HttpRequest) -> HttpResponse:
     form = forms.ScheduleMeetingForm(request.POST or None, inbox=inbox)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["applications"]
-        commission = chosen[0].region.commission
+        commission = selectors.commission_of(region=chosen[0].region)
         try:
+            if commission is None:
+                raise services.CommissionActionError()
             meeting = services.schedule_meeting(
                 commission=commission,
                 secretary=request.user,

@@ -183,3 +183,34 @@ def test_the_whole_way_through_the_pages(commission, trusted, mailoutbox):
     assert Protocol.objects.get().status == Protocol.Status.PUBLISHED
     assert Application.objects.get(pk=application.pk).status == Application.Status.APPROVED
     assert secretary.roles.filter(role=Role.SECRETARY).exists()
+
+
+@pytest.mark.req("COM-8")
+def test_a_refusal_is_proposed_with_reasons_from_the_editions_list(commission, trusted):
+    from tests.commission.helpers import open_meeting
+
+    meeting = open_meeting(commission)
+    item = meeting.items.get()
+    edition = item.application.edition
+    reason = edition.refusal_reasons[1]
+    presiding = client_for(chair(commission))
+    propose = reverse("commission:propose", args=[item.pk])
+
+    page = presiding.get(reverse("commission:item", args=[item.pk])).content.decode()
+    assert page.count('name="reasons"') == len(edition.refusal_reasons)
+    presiding.post(propose, {"proposal": "refuse", "reasons": ["not-a-reason"]})
+    assert AgendaItem.objects.get(pk=item.pk).status == AgendaItem.Status.PENDING
+    presiding.post(propose, {"proposal": "refuse", "reasons": [reason.code]})
+    item.refresh_from_db()
+    assert (item.proposal, item.refusal_reasons) == ("refuse", [reason.code])
+
+    member = selectors.present_members(meeting)[2]
+    shown = client_for(member).post(
+        reverse("commission:vote", args=[item.pk]), {"choice": "against"}
+    )
+    from django.utils import translation
+
+    with translation.override("ru"):
+        assert str(reason.text) in shown.context["signing"].document_text
+    assert client_for(member).post(propose, {"proposal": "admit"}).status_code == 200
+    assert AgendaItem.objects.get(pk=item.pk).proposal == "refuse"
