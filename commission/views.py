@@ -297,6 +297,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """A present member's open vote: for or against first, then the exact document signed with
     EDS (2022 p.13; COM-5)."""
     item = selectors.item_for(user=request.user, pk=pk)
+    refusal = services.vote_refusal(item=item, member=request.user)
+    if refusal:
+        return render(request, "commission/workspace/vote.html", {"item": item, "refusal": refusal})
     choice_form = forms.VoteChoiceForm(request.POST or None)
     signature_form = SignatureForm(request.POST if "cms" in request.POST else None)
     if request.method != "POST" or not choice_form.is_valid():

@@ -18,7 +18,7 @@ from commission.services.meetings import (
     schedule_meeting,
 )
 from commission.services.protocols import form_protocol, publish_protocol, sign_protocol
-from commission.services.votes import cast_vote, vote_document
+from commission.services.votes import cast_vote, vote_document, vote_refusal
 
 __all__ = [
     "CheckRefused",
@@ -40,4 +40,5 @@ __all__ = [
     "schedule_meeting",
     "sign_protocol",
     "vote_document",
+    "vote_refusal",
 ]

@@ -148,10 +148,11 @@ def test_the_whole_way_through_the_pages(commission, trusted, mailoutbox):
         done = sign_on_page(trusted, client_for(voter), vote_url, voter, {"choice": "for"})
         assert done.status_code == 302, done.content.decode()[:2000]
     assert Vote.objects.filter(item=item).count() == 4
-    again = sign_on_page(trusted, client_for(members[1]), vote_url, members[1], {"choice": "for"})
-    assert "уже проголосовали" in again.content.decode()
-    absent = sign_on_page(trusted, client_for(members[0]), vote_url, members[0], {"choice": "for"})
-    assert "присутствующие" in absent.content.decode()
+    # Refused before anything is signed, with the reason in words.
+    assert "уже проголосовали" in client_for(members[1]).get(vote_url).content.decode()
+    absent = client_for(members[0]).post(vote_url, {"choice": "for"})
+    assert "присутствующие" in absent.content.decode() and "signing" not in absent.context
+    assert "не голосует" in office.get(vote_url).content.decode()
     assert stranger.get(vote_url).status_code == 404
 
     deputy.post(reverse("commission:close", args=[item.pk]))
