@@ -353,3 +353,12 @@ def checks_of(application: Application) -> list[CheckRow]:
         for check in MemberCheck.objects.filter(application=application, is_current=True)
     }
     return [CheckRow(member=m, check=current.get(m.pk)) for m in members_of(composition)]
+
+
+def publication_overdue(protocol: Protocol) -> bool:
+    """A signed protocol not published by its day (2022 p.15: one working day; COM-7)."""
+    return (
+        protocol.status == Protocol.Status.SIGNED
+        and protocol.publication_due is not None
+        and today() > protocol.publication_due
+    )

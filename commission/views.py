@@ -368,6 +368,7 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
             "may_sign": selectors.may_sign_protocol(protocol=protocol, user=request.user),
             "may_publish": protocol.status == Protocol.Status.SIGNED
             and selectors.is_secretary_of(meeting=protocol.item.meeting, user=request.user),
+            "publication_overdue": selectors.publication_overdue(protocol),
             "error": error,
         },
     )

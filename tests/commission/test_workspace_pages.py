@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from commission import selectors
+from commission import selectors, services
 from commission.models import AgendaItem, Meeting, Protocol, Vote
 from egov_gateway.eds.signer import Purpose
 from portal.deadlines import today
@@ -215,3 +215,21 @@ def test_a_refusal_is_proposed_with_reasons_from_the_editions_list(commission, t
         assert str(reason.text) in shown.context["signing"].document_text
     assert client_for(member).post(propose, {"proposal": "admit"}).status_code == 200
     assert AgendaItem.objects.get(pk=item.pk).proposal == "refuse"
+
+
+@pytest.mark.req("COM-7")
+def test_a_signed_protocol_not_published_in_time_is_shown_overdue(commission, trusted):
+    import datetime
+
+    from tests.commission.helpers import decided, open_meeting
+    from tests.commission.test_protocols import sign_all
+
+    item = decided(trusted, commission, open_meeting(commission).items.get(), votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    url = reverse("commission:protocol", args=[protocol.pk])
+    assert "Срок истек" not in client_for(secretary).get(url).content.decode()
+    Protocol.objects.filter(pk=protocol.pk).update(
+        publication_due=today() - datetime.timedelta(days=1)
+    )
+    assert "Срок истек" in client_for(secretary).get(url).content.decode()
