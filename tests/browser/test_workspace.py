@@ -1,9 +1,9 @@
-"""The employee workspace in Chromium, through the sandbox NCALayer (COM-2 … COM-7): the
-secretary schedules a meeting from the inbox and records attendance, the chair opens it and puts
-the proposal, members sign their votes (one by keyboard alone), the chair closes the item, the
-secretary forms the protocol, every signer signs it and the secretary publishes it. Every page
-is checked with axe in Russian (the journey) and in Kazakh (the same pages again); the meeting
-and vote pages reflow at 320 px."""
+"""The employee workspace in Chromium, through the sandbox NCALayer (COM-2 … COM-7): a member
+records a check with remarks; the secretary schedules a meeting from the inbox and records
+attendance; the chair opens it and puts the proposal; members sign their votes (one by keyboard
+alone); the chair closes the item; the secretary forms the protocol, every signer signs it and the
+secretary publishes it. Every page is checked with axe in Russian (the journey) and in Kazakh (the
+same pages again); the meeting and vote pages reflow at 320 px."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def vote_by_keyboard(page, item_pk: int) -> None:
     expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
 
 
-@pytest.mark.req("COM-2", "COM-4", "COM-5", "COM-6", "COM-7")
+@pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7")
 def test_a_meeting_from_the_inbox_to_the_published_protocol(
     page, context, live_server, ncalayer_sandbox, commission
 ):
@@ -111,11 +111,24 @@ def test_a_meeting_from_the_inbox_to_the_published_protocol(
     others = [m for m in members if m != chair]
     visited = ["/workspace/", f"/workspace/applications/{application.pk}/"]
 
+    # A member records a check with remarks (COM-3); the secretary sees it below.
+    as_person(context, live_server, others[5])
+    visit(page, f"/workspace/applications/{application.pk}/")
+    page.locator("main form[action$='/check/'] button").click()  # nothing chosen
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.locator("input[name='agrees'][value='no']").check()
+    page.fill("textarea[name='remarks']", "Нет справки об отсутствии долгов")
+    page.locator("main form[action$='/check/'] button").click()
+    expect(page.locator(".task-list")).to_contain_text("есть замечания")
+    assert_accessible(page)
+
     # The secretary: the inbox, the application, a meeting with it on the agenda.
     as_person(context, live_server, secretary)
     visit(page, "/workspace/")
     page.locator(f"main a[href='/workspace/applications/{application.pk}/']").click()
     expect(page.locator("h1")).to_contain_text(str(application.pk))
+    expect(page.locator(".task-list")).to_contain_text("Нет справки об отсутствии долгов")
     assert_accessible(page)
     visit(page, "/workspace/meetings/new/")
     page.locator("main button[type='submit']").click()  # nothing chosen: the error summary
