@@ -485,3 +485,41 @@ class ProtocolSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.protocol}: {self.signer} ({self.capacity})"
+
+
+class MemberCheck(models.Model):
+    """A member's check of an application against item 7 (проверка, 2022 p.12; COM-3): agrees,
+    or remarks in words. Each new check replaces the member's current one; earlier ones are kept
+    as history."""
+
+    application = models.ForeignKey(
+        "suppliers.Application",
+        on_delete=models.PROTECT,
+        related_name="member_checks",
+        verbose_name=_("application"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    agrees = models.BooleanField(_("agrees with the data"))
+    remarks = models.TextField(_("remarks"), blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member's check")
+        verbose_name_plural = _("members' checks")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "member"],
+                condition=models.Q(is_current=True),
+                name="one_current_check_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.member} ({self.agrees})"

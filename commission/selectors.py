@@ -6,11 +6,26 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from commission.models import AgendaItem, Attendance, Commission, Composition, Meeting, Seat
+from commission.models import (
+    AgendaItem,
+    Attendance,
+    Commission,
+    Composition,
+    Meeting,
+    MemberCheck,
+    Protocol,
+    ProtocolSignature,
+    Seat,
+    Vote,
+)
+from portal.deadlines import today
 from portal.editions import Edition, edition_for
-from portal.models import Region, User
+from portal.models import COMMISSION_ROLES, Region, User
+from suppliers.models import Application
+from suppliers.selectors import submitted_applications
 
 
 @dataclass(frozen=True)
@@ -162,3 +177,188 @@ def votes_still_needed(item: AgendaItem) -> int:
     total = item.meeting.composition.seats.count()
     assert item.application is not None, "every agenda item is about an application"
     return max(0, item.application.edition.votes_needed(total=total) - item.votes_for)
+
+
+# --- the workspace: what a member or the secretary of a region may reach (404 outside it) -------
+
+
+def workspace_regions(user: User) -> list[int]:
+    """The regions whose commission ``user`` sits on as a member or its secretary."""
+    return list(
+        user.roles.filter(role__in=COMMISSION_ROLES, region__isnull=False).values_list(
+            "region_id", flat=True
+        )
+    )
+
+
+def inbox_of(user: User) -> list[Application]:
+    """The applications of the user's regions that await the commission's decision (2022 p.10,
+    p.12), the earliest deadline first."""
+    applications: list[Application] = []
+    for region_id in workspace_regions(user):
+        applications += list(submitted_applications(region=Region.objects.get(pk=region_id)))
+    return applications
+
+
+def application_for(*, user: User, pk: int) -> Application:
+    """An application of the user's regions that has reached the commission; 404 otherwise."""
+    return get_object_or_404(
+        Application.objects.select_related("supplier", "region").exclude(
+            status=Application.Status.DRAFT
+        ),
+        pk=pk,
+        region_id__in=workspace_regions(user),
+    )
+
+
+def meetings_of(user: User) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(commission__region_id__in=workspace_regions(user)).select_related(
+            "commission__region"
+        )
+    )
+
+
+def meeting_for(*, user: User, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("commission__region", "composition", "presided_by"),
+        pk=pk,
+        commission__region_id__in=workspace_regions(user),
+    )
+
+
+def item_for(*, user: User, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related(
+            "meeting__commission__region",
+            "meeting__composition",
+            "meeting__presided_by",
+            "application__supplier",
+        ),
+        pk=pk,
+        meeting__commission__region_id__in=workspace_regions(user),
+    )
+
+
+def protocol_for(*, user: User, pk: int) -> Protocol:
+    return get_object_or_404(
+        Protocol.objects.select_related(
+            "commission__region",
+            "item__meeting__composition",
+            "item__meeting__presided_by",
+            "item__application__supplier",
+        ),
+        pk=pk,
+        commission__region_id__in=workspace_regions(user),
+    )
+
+
+def is_secretary_of(*, meeting: Meeting, user: User) -> bool:
+    return meeting.composition.secretary_id == user.pk
+
+
+def presiding_candidate(meeting: Meeting) -> User | None:
+    """Who would open the meeting now: the chair if present, else the deputy chair (COM-2)."""
+    presiding = presiding_member(composition=meeting.composition, present=present_members(meeting))
+    return presiding[0] if presiding else None
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """Where the vote on an item stands, out of all members (COM-5)."""
+
+    votes_for: int
+    votes_against: int
+    total: int
+    needed: int
+    still_needed: int
+
+
+def tally_of(item: AgendaItem) -> ItemTally:
+    total = item.meeting.composition.seats.count()
+    assert item.application is not None, "every agenda item is about an application"
+    return ItemTally(
+        votes_for=item.votes_for,
+        votes_against=item.votes_against,
+        total=total,
+        needed=item.application.edition.votes_needed(total=total),
+        still_needed=votes_still_needed(item),
+    )
+
+
+def vote_of(*, item: AgendaItem, member: User) -> Vote | None:
+    return Vote.objects.filter(item=item, member=member).first()
+
+
+def may_vote_now(*, item: AgendaItem, member: User) -> bool:
+    """A present member who has not voted, while the item is being voted on (2022 p.13)."""
+    return (
+        item.meeting.status == Meeting.Status.OPEN
+        and item.status == AgendaItem.Status.VOTING
+        and Attendance.objects.filter(meeting=item.meeting, member=member, present=True).exists()
+        and not Vote.objects.filter(item=item, member=member).exists()
+    )
+
+
+@dataclass(frozen=True)
+class SignerRow:
+    person: User
+    capacity: str
+    signed: bool
+
+    @property
+    def capacity_label(self) -> str:
+        return str(ProtocolSignature.Capacity(self.capacity).label)
+
+
+def protocol_signers(protocol: Protocol) -> list[SignerRow]:
+    """Who signs the protocol, in which capacity, and whether they have (Annex 2)."""
+    from commission.services.protocols import required_signers
+
+    done = set(protocol.signatures.values_list("signer_id", "capacity"))
+    return [
+        SignerRow(person=person, capacity=capacity, signed=(person.pk, capacity) in done)
+        for person, capacity in required_signers(protocol)
+    ]
+
+
+def may_sign_protocol(*, protocol: Protocol, user: User) -> bool:
+    return protocol.status == Protocol.Status.FORMED and any(
+        row.person.pk == user.pk and not row.signed for row in protocol_signers(protocol)
+    )
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """What one member has checked (COM-3): "not looked at", "agrees" or "remarks"."""
+
+    member: User
+    check: MemberCheck | None
+
+    @property
+    def state(self) -> str:
+        if self.check is None:
+            return "not_looked_at"
+        return "agrees" if self.check.agrees else "remarks"
+
+
+def checks_of(application: Application) -> list[CheckRow]:
+    """Each member of the composition in force today with their current check, if any."""
+    commission = commission_of(region=application.region) if application.region else None
+    composition = composition_on(commission=commission, day=today()) if commission else None
+    if composition is None:
+        return []
+    current = {
+        check.member_id: check
+        for check in MemberCheck.objects.filter(application=application, is_current=True)
+    }
+    return [CheckRow(member=m, check=current.get(m.pk)) for m in members_of(composition)]
+
+
+def publication_overdue(protocol: Protocol) -> bool:
+    """A signed protocol not published by its day (2022 p.15: one working day; COM-7)."""
+    return (
+        protocol.status == Protocol.Status.SIGNED
+        and protocol.publication_due is not None
+        and today() > protocol.publication_due
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("eds/", include("egov_gateway.eds.urls")),
     path("cabinet/", include("suppliers.urls")),
+    path("workspace/", include("commission.urls")),
     path("admin/", admin.site.urls),
 ]
 

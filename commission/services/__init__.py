@@ -1,5 +1,6 @@
 """State changes of the commission's work: compositions, meetings, votes (COM-1 … COM-5)."""
 
+from commission.services.checks import CheckRefused, record_check
 from commission.services.compositions import (
     HistoryIsFixed,
     InvalidComposition,
@@ -17,9 +18,10 @@ from commission.services.meetings import (
     schedule_meeting,
 )
 from commission.services.protocols import form_protocol, publish_protocol, sign_protocol
-from commission.services.votes import cast_vote, vote_document
+from commission.services.votes import cast_vote, vote_document, vote_refusal
 
 __all__ = [
+    "CheckRefused",
     "CommissionActionError",
     "HistoryIsFixed",
     "InvalidComposition",
@@ -33,8 +35,10 @@ __all__ = [
     "publish_protocol",
     "put_proposal",
     "record_attendance",
+    "record_check",
     "require_valid_composition",
     "schedule_meeting",
     "sign_protocol",
     "vote_document",
+    "vote_refusal",
 ]

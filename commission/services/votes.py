@@ -109,3 +109,13 @@ def _ensure_may_vote(item: AgendaItem, member: User) -> None:
         raise VoteRefused(_("Only members present at the meeting vote."))
     if Vote.objects.filter(item=item, member=member).exists():
         raise VoteRefused(_("You have already voted on this item."))
+
+
+def vote_refusal(*, item: AgendaItem, member: User) -> str:
+    """Why ``member`` may not vote on ``item`` now, in words; empty when they may. The vote page
+    says it before anything is signed; ``cast_vote`` checks it again under the lock."""
+    try:
+        _ensure_may_vote(item, member)
+    except VoteRefused as refusal:
+        return str(refusal)
+    return ""

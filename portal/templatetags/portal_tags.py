@@ -42,3 +42,14 @@ def rules_item(parameter: str, edition: Edition | None = None) -> str:
     """The item of the rules that fixes ``parameter`` ("8": 2022 p.8), of ``edition`` or of the
     edition in force today: pages cite the rules from the edition, never a number of their own."""
     return (edition or edition_for()).item_number(parameter)
+
+
+@register.filter
+def is_workspace_user(user) -> bool:
+    """Members and secretaries of a regional commission see the employee workspace."""
+    from portal.models import COMMISSION_ROLES
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.roles.filter(role__in=COMMISSION_ROLES, region__isnull=False).exists()
+    )
