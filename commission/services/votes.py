@@ -32,19 +32,20 @@ def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
     assert application is not None, "every agenda item is about an application"
     edition = application.edition
     reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
-    lines = [
-        str(_("Vote of a member of the commission")),
-        f"{_('Commission')}: {meeting.commission}",
-        f"{_('Meeting')}: {meeting.held_on:%d.%m.%Y}, № {meeting.pk}",
-        f"{_('Agenda item')}: {item.position}",
-        f"{_('Supplier')}: {application.supplier} ({application.supplier.identifier})",
-        f"{_('Application')}: № {application.pk}",
-        f"{_('Proposal')}: {item.get_proposal_display()}",
-        *([f"{_('Reasons for refusal')}: " + "; ".join(reasons)] if reasons else []),
-        f"{_('Member')}: {member.full_name} ({member.iin})",
-        f"{_('Vote')}: {Vote.Choice(choice).label}",
-        f"{_('Basis')}: {edition.clause_for('member_decisions_signed')}",
+    labelled = [
+        (_("Commission"), str(meeting.commission)),
+        (_("Meeting"), f"{meeting.held_on:%d.%m.%Y}, № {meeting.pk}"),
+        (_("Agenda item"), str(item.position)),
+        (_("Supplier"), f"{application.supplier} ({application.supplier.identifier})"),
+        (_("Application"), f"№ {application.pk}"),
+        (_("Proposal"), item.get_proposal_display()),
+        *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
+        (_("Member"), f"{member.full_name} ({member.iin})"),
+        (_("Vote"), str(Vote.Choice(choice).label)),
+        (_("Basis"), edition.clause_for("member_decisions_signed")),
     ]
+    lines = [str(_("Vote of a member of the commission"))]
+    lines += [f"{label}: {value}" for label, value in labelled]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

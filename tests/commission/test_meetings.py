@@ -157,3 +157,32 @@ def test_a_refusal_names_reasons_from_the_editions_list(region):
     )
     assert voted.status == AgendaItem.Status.VOTING
     assert voted.refusal_reasons == codes[:2]
+
+
+@pytest.mark.req("E20-5")
+def test_an_edition_2020_application_is_refused_with_the_seven_reasons_of_its_edition(region):
+    composition = commission_of(region, 7)
+    application = ApplicationFactory(
+        status=Application.Status.SUBMITTED, region=region, edition_code="2020"
+    )
+    meeting = scheduled(composition, [application])
+    chair, _deputy = chair_and_deputy(composition)
+    services.record_attendance(
+        meeting=meeting, secretary=composition.secretary, present=members(composition)
+    )
+    services.open_meeting(meeting=meeting, by=chair)
+    item = meeting.items.get()
+    codes = [reason.code for reason in application.edition.refusal_reasons]
+    assert len(codes) == 7
+    assert "deregistered_for_non_performance" in codes  # 2020 p.14(7)
+    with pytest.raises(services.CommissionActionError, match="at least one reason"):
+        services.put_proposal(
+            item=item, by=chair, proposal=AgendaItem.Proposal.REFUSE, reasons=["law_article_32_2"]
+        )
+    voted = services.put_proposal(
+        item=item,
+        by=chair,
+        proposal=AgendaItem.Proposal.REFUSE,
+        reasons=["document_count_mismatch", "deregistered_for_non_performance"],
+    )
+    assert voted.refusal_reasons == ["document_count_mismatch", "deregistered_for_non_performance"]
