@@ -10,8 +10,6 @@ who was a member on its day.
 
 from __future__ import annotations
 
-import datetime
-
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -89,12 +87,6 @@ class Composition(models.Model):
             _("%(commission)s from %(day)s")
             % {"commission": self.commission, "day": self.effective_from.strftime("%d.%m.%Y")}
         )
-
-    def is_in_force_on(self, day: datetime.date) -> bool:
-        later = self.commission.compositions.filter(
-            effective_from__gt=self.effective_from, effective_from__lte=day
-        )
-        return self.effective_from <= day and not later.exists()
 
 
 class Seat(models.Model):
