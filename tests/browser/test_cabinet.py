@@ -45,7 +45,7 @@ ERROR_SUMMARY = ".error-summary"
 
 @pytest.fixture
 def demo_data(transactional_db, reference_rows):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-application", verbosity=0)
 
 
 @pytest.fixture

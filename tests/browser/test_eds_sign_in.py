@@ -34,7 +34,7 @@ ERROR_REGION = "[data-eds-error]"
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-application", verbosity=0)
 
 
 def translated(message) -> str:

@@ -70,7 +70,7 @@ class ReplayedNCALayer:
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-application", verbosity=0)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def browser_locale():
 
 @pytest.fixture
 def commission(transactional_db, reference_rows):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-application", verbosity=0)
     return Commission.objects.get(region__kato=ASTANA)
 
 

@@ -32,5 +32,5 @@ def trusted(demo_pki, settings):
 
 @pytest.fixture
 def commission(transactional_db, trusted) -> Commission:
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-application", verbosity=0)
     return Commission.objects.get(region__kato=ASTANA)

@@ -8,6 +8,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from egov_gateway.eds.services import verify_document
+from egov_gateway.eds.signer import Purpose
 from portal import reference_data
 from portal.identifiers import is_valid_bin, is_valid_iin
 from portal.management.commands.load_demo import (
@@ -17,11 +19,37 @@ from portal.management.commands.load_demo import (
     read_demo_data,
 )
 from portal.models import ClassifierItem, Region, Role, RoleAssignment, User
+from portal.settings.base import BASE_DIR
+from suppliers import selectors
+from suppliers.models import Application, Supplier
 
 pytestmark = pytest.mark.django_db
 
 DEMO = read_demo_data()
 OPERATOR_IIN = DEMO["operators"][0]["iin"]
+
+
+@pytest.fixture(scope="session")
+def demo_pki_dir(tmp_path_factory):
+    """The test PKI of the demo people, made once by ``make_test_pki`` (as load_demo would)."""
+    directory = tmp_path_factory.mktemp("demo-pki")
+    call_command("make_test_pki", out=str(directory), stdout=StringIO())
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _demo_environment(settings, tmp_path, demo_pki_dir):
+    """The development setting of ``make run``: the demo's test PKI trusted, the sandbox state
+    sources, private files in a temporary folder."""
+    settings.EDS_TEST_PKI_DIR = str(demo_pki_dir)
+    settings.EDS_TRUSTED_ROOTS = []
+    settings.EDS_INTERMEDIATES_DIR = ""
+    settings.EDS_CRL_DIR = ""
+    settings.NCANODE_URL = ""
+    settings.STATE_SOURCES_BACKEND = "sandbox"
+    settings.SANDBOX_STATE_DIR = str(BASE_DIR / "egov_gateway" / "sandbox" / "demo")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +218,59 @@ def test_load_demo_refuses_where_the_sandbox_signer_is_off(settings):
     assert not User.objects.exists()
     load_demo("--force")
     assert User.objects.filter(iin=OPERATOR_IIN).exists()
+
+
+DEMO_SUPPLIER = DEMO["suppliers"][0]
+
+
+@pytest.mark.req("COM-3")
+def test_load_demo_leaves_one_signed_application_in_the_astana_inbox_and_a_second_run_adds_none():
+    output = load_demo()
+
+    astana = Region.objects.get(kato="710000000")
+    inbox = list(selectors.submitted_applications(region=astana))
+    assert len(inbox) == 1
+    application = inbox[0]
+    assert application.status == Application.Status.SUBMITTED
+    assert application.supplier.identifier == DEMO_SUPPLIER["organisation_bin"]
+    assert application.review_due is not None
+    annex = application.annexes.get(signature__isnull=False)
+    signature = annex.signature
+    assert (signature.iin, signature.bin) == (
+        DEMO_SUPPLIER["iin"],
+        DEMO_SUPPLIER["organisation_bin"],
+    )
+    assert signature.document_sha256 == annex.sha256
+    # The kept signature verifies again over the annex's exact bytes, by its head (SUP-2).
+    verify_document(
+        cms=bytes(signature.cms),
+        data=bytes(annex.pdf),
+        purpose=Purpose.SIGN,
+        signer_user=application.created_by,
+        role=Role.SUPPLIER,
+        expected_bin=DEMO_SUPPLIER["organisation_bin"],
+        binds_organisation=True,
+    )
+    assert f"Demo application of {DEMO_SUPPLIER['organisation_name']} submitted" in output
+
+    before = (Supplier.objects.count(), Application.objects.count(), counts())
+    output = load_demo()
+    assert (Supplier.objects.count(), Application.objects.count(), counts()) == before
+    assert list(selectors.submitted_applications(region=astana)) == [application]
+    assert "Demo application" not in output
+
+
+def test_load_demo_makes_the_test_pki_when_there_is_none(settings, tmp_path):
+    settings.EDS_TEST_PKI_DIR = str(tmp_path / "pki")
+    load_demo()
+    assert (tmp_path / "pki" / "manifest.json").exists()
+    assert (
+        selectors.submitted_applications(region=Region.objects.get(kato="710000000")).count() == 1
+    )
+
+
+def test_without_the_sandbox_signer_the_demo_application_is_skipped_with_the_reason(settings):
+    settings.SANDBOX_SIGNER_ENABLED = False
+    output = load_demo("--force")
+    assert "No demo application: the sandbox signer is off" in output
+    assert not Application.objects.exists()

@@ -2,12 +2,20 @@
 
 Idempotent: every row is looked up by its natural key (IIN; user, role, region and BIN for a role),
 so a second run creates nothing and changes nothing that is already there.
+
+Then one demo application waits in the Astana commission's inbox: the first demo legal entity
+applies through the cabinet's services, signing with its head's key of the test PKI that the
+sandbox NCALayer uses (``make_test_pki``; trusted where the sandbox signer is on), its state data
+from the sandbox state sources and its answers from the demo file. A supplier that already has an
+application is left alone; ``--without-application`` leaves the application out.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -18,8 +26,12 @@ from django.utils.translation import gettext as _
 
 from portal import reference_data
 from portal.deadlines import today
+from portal.errors import PortalError
 from portal.identifiers import validate_bin, validate_iin
 from portal.models import ClassifierItem, Region, Role, RoleAssignment, User
+
+if TYPE_CHECKING:
+    from egov_gateway.eds.testpki import TestKey
 
 DEMO_FILE = reference_data.DATA_DIR / "demo.json"
 DEFAULT_OPERATOR_PASSWORD = "operator-demo-password"
@@ -33,6 +45,8 @@ class LoadReport:
     classifier_created: list[str] = field(default_factory=list)
     operator_password_set: bool = False
     compositions_formed: int = 0
+    application_submitted: str = ""
+    application_skipped: str = ""
 
 
 def read_demo_data() -> dict:
@@ -156,6 +170,123 @@ def load_demo_data(
     return report
 
 
+def _blank_pdf() -> bytes:
+    """A one-page blank PDF: the demo's stand-in for a scanned supporting document."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _section_data(section: str, answers: dict) -> dict:
+    """The demo file's answers of a section, with classifier codes and KATO codes as rows' ids."""
+    data = dict(answers)
+    if section == "offerings":
+        data["offerings"] = [
+            {**row, "classifier_item": ClassifierItem.objects.get(code=row["classifier_item"]).pk}
+            for row in answers["offerings"]
+        ]
+    if section == "addresses":
+        data["addresses"] = [
+            {**row, "region": Region.objects.get(kato=row["region"]).pk}
+            for row in answers["addresses"]
+        ]
+    return data
+
+
+def demo_application_skip_reason() -> str:
+    """Why the demo application cannot be made here; empty when it can."""
+    if not settings.SANDBOX_SIGNER_ENABLED:
+        return _("the sandbox signer is off (SANDBOX_SIGNER_ENABLED), so there are no test keys")
+    if settings.STATE_SOURCES_BACKEND != "sandbox":
+        return _("the state sources are not the sandbox (STATE_SOURCES_BACKEND)")
+    return ""
+
+
+def _apply_as_supplier(*, head: User, entry: dict, key: TestKey) -> None:
+    """Start, accept the offer, fill the sections and documents, form Annex 1, sign, submit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suppliers import selectors, services
+
+    answers = entry["application"]
+    language = answers["language"]
+    supplier = services.start_as_supplier(
+        user=head,
+        kind=entry["kind"],
+        identifier=entry["organisation_bin"],
+        name=entry["organisation_name"],
+    )
+    if not selectors.has_accepted_offer(supplier):
+        offer = selectors.render_offer(language=language)
+        services.accept_public_offer(
+            supplier=supplier, user=head, cms=key.sign(offer), offer_bytes=offer
+        )
+        supplier.refresh_from_db()
+    application = services.start_application(supplier=supplier, user=head, language=language)
+    for section, section_answers in answers["sections"].items():
+        application = services.save_section(
+            application=application,
+            section=section,
+            data=_section_data(section, section_answers),
+            user=head,
+        )
+    for requirement in selectors.document_requirements(application):
+        if requirement.required:
+            services.add_document(
+                application=application,
+                uploaded_file=SimpleUploadedFile(
+                    f"{requirement.doc_type}.pdf", _blank_pdf(), "application/pdf"
+                ),
+                doc_type=requirement.doc_type,
+                item_code=requirement.item_code,
+                user=head,
+            )
+    application.refresh_from_db()
+    annex = services.prepare_annex(application=application, language=language, user=head)
+    services.submit_application(
+        application=application, annex=annex, user=head, cms=key.sign(bytes(annex.pdf))
+    )
+
+
+def submit_demo_application(*, data: dict, report: LoadReport) -> None:
+    """The first demo legal entity applies as a real supplier would, through the cabinet's own
+    services: it starts, signs the public offer with its head's test key, fills the sections,
+    forms Annex 1, signs it and submits it to its region's commission (2022 p.3-10; SUP-1..SUP-8).
+
+    Left alone when the supplier already has an application, whatever its state.
+    """
+    from django.core.management import call_command
+
+    from egov_gateway.eds.conf import test_pki_dir
+    from egov_gateway.eds.signer import Purpose
+    from egov_gateway.eds.testpki import TestPKI
+    from suppliers.models import Application
+
+    reason = demo_application_skip_reason()
+    if reason:
+        report.application_skipped = reason
+        return
+    entry = next(s for s in data["suppliers"] if s["kind"] == "legal_entity" and "application" in s)
+    bin_ = entry["organisation_bin"]
+    if Application.objects.filter(supplier__identifier=bin_).exists():
+        return
+    # As the sandbox NCALayer does: makes the test PKI when there is none (or its CRL expired).
+    call_command("make_test_pki", stdout=io.StringIO())
+    key = TestPKI.load(test_pki_dir()).key_for(entry["iin"], Purpose.SIGN, bin_)
+    head = User.objects.get(iin=entry["iin"])
+    try:
+        _apply_as_supplier(head=head, entry=entry, key=key)
+    except PortalError as error:
+        # E.g. the portal trusts other roots than the test PKI's: the demo goes on without it.
+        report.application_skipped = str(error)
+        return
+    report.application_submitted = entry["organisation_name"]
+
+
 class Command(BaseCommand):
     help = (
         "Load demo people: an operator, commission members and secretaries for Astana and "
@@ -172,6 +303,11 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help="Load even where the sandbox signer is off (production-like settings).",
+        )
+        parser.add_argument(
+            "--without-application",
+            action="store_true",
+            help="Leave out the demo application (for tests whose suppliers apply themselves).",
         )
 
     def handle(self, *args, **options):
@@ -206,6 +342,8 @@ class Command(BaseCommand):
             operator_password=password,
             reset_operator_password=options["reset_operator_password"],
         )
+        if not options["without_application"]:
+            submit_demo_application(data=data, report=report)
         self._print_summary(data, report, password)
 
     def _print_summary(self, data: dict, report: LoadReport, password: str) -> None:
@@ -274,6 +412,17 @@ class Command(BaseCommand):
                         "and is kept; run load_demo --reset-operator-password to set it."
                     )
                     % {"iin": operator.iin}
+                )
+            )
+        if report.application_submitted:
+            write(
+                _("Demo application of %(supplier)s submitted to its commission's inbox.")
+                % {"supplier": report.application_submitted}
+            )
+        if report.application_skipped:
+            write(
+                self.style.WARNING(
+                    _("No demo application: %(reason)s.") % {"reason": report.application_skipped}
                 )
             )
         write(_("Sign in with the IIN and password at /sign-in/ or at /admin/."))
