@@ -14,13 +14,11 @@ from django.views.decorators.http import require_POST
 
 from commission import forms, selectors, services
 from commission.models import AgendaItem, Meeting, Protocol
-from egov_gateway.eds.errors import SignatureError
-from egov_gateway.eds.forms import SignatureForm
-from egov_gateway.eds.ncalayer import SigningRequest
-from egov_gateway.eds.signer import Purpose
+from egov_gateway.eds.flow import signature_step
 from portal.access import role_required
 from portal.errors import PortalError
 from portal.models import Role
+from portal.pdf import pdf_text
 from suppliers import selectors as supplier_selectors
 from suppliers.models import Application
 
@@ -293,7 +291,6 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         return render(request, "commission/workspace/vote.html", {"item": item, "refusal": refusal})
     choice_form = forms.VoteChoiceForm(request.POST or None)
-    signature_form = SignatureForm(request.POST if "cms" in request.POST else None)
     if request.method != "POST" or not choice_form.is_valid():
         return render(
             request,
@@ -301,31 +298,25 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             {"item": item, "choice_form": choice_form, "signing": None},
         )
     choice = choice_form.cleaned_data["choice"]
-    if signature_form.is_bound and signature_form.is_valid():
-        try:
-            services.cast_vote(
-                item=item,
-                member=request.user,
-                choice=choice,
-                cms=signature_form.cleaned_data["cms"],
-            )
-        except (SignatureError, PortalError) as error:
-            signature_form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Your vote is signed and counted."))
-            return redirect("commission:item", pk=item.pk)
-    signing = SigningRequest(
+    step = signature_step(
+        request,
         data=services.vote_document(item=item, member=request.user, choice=choice),
-        purpose=Purpose.SIGN,
-        iin=request.user.iin,
         title=_("Your vote"),
         button_label=_("Sign your vote with EDS"),
         hidden_fields={"choice": choice},
     )
+    if step.cms is not None:
+        try:
+            services.cast_vote(item=item, member=request.user, choice=choice, cms=step.cms)
+        except PortalError as error:
+            step.refuse(error)
+        else:
+            messages.success(request, _("Your vote is signed and counted."))
+            return redirect("commission:item", pk=item.pk)
     return render(
         request,
         "commission/workspace/vote.html",
-        {"item": item, "choice_form": choice_form, "signing": signing, "form": signature_form},
+        {"item": item, "choice_form": choice_form, **step.context()},
     )
 
 
@@ -380,37 +371,33 @@ def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_page
 def sign_protocol(request: HttpRequest, pk: int) -> HttpResponse:
     """A required signer signs the protocol's exact PDF with EDS (Annex 2)."""
-    from suppliers.views.submission import annex_text
-
     protocol = selectors.protocol_for(user=request.user, pk=pk)
-    form = SignatureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    pdf = bytes(protocol.pdf)
+    # The button is offered to every signed-in person here: one who is not a required signer
+    # and posts anyway is refused by the service, in words (``selectors.may_sign_protocol``
+    # only decides what the page shows first).
+    step = signature_step(
+        request,
+        data=pdf,
+        title=_("Protocol of the commission (Annex 2)"),
+        text=pdf_text(pdf),
+        pdf_url=reverse("commission:protocol-pdf", args=[protocol.pk]),
+        button_label=_("Sign the protocol with EDS"),
+    )
+    if step.cms is not None:
         try:
-            services.sign_protocol(
-                protocol=protocol, signer=request.user, cms=form.cleaned_data["cms"]
-            )
-        except (SignatureError, PortalError) as error:
-            form.add_error(None, str(error))
+            services.sign_protocol(protocol=protocol, signer=request.user, cms=step.cms)
+        except PortalError as error:
+            step.refuse(error)
         else:
             messages.success(request, _("You have signed the protocol."))
             return redirect("commission:protocol", pk=protocol.pk)
-    pdf_url = reverse("commission:protocol-pdf", args=[protocol.pk])
-    signing = SigningRequest(
-        data=bytes(protocol.pdf),
-        purpose=Purpose.SIGN,
-        iin=request.user.iin,
-        title=_("Protocol of the commission (Annex 2)"),
-        text=annex_text(bytes(protocol.pdf)),
-        pdf_url=pdf_url,
-        button_label=_("Sign the protocol with EDS"),
-    )
     return render(
         request,
         "commission/workspace/sign_protocol.html",
         {
             "protocol": protocol,
-            "signing": signing,
-            "form": form,
+            **step.context(),
             "may_sign": selectors.may_sign_protocol(protocol=protocol, user=request.user),
         },
     )

@@ -100,3 +100,13 @@ def package_files_fetcher(*, folders: Iterable[Path]) -> URLFetcher:
             return super().fetch(url, headers)
 
     return PackageFilesOnly(allowed_protocols=("file",), fail_on_errors=True)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, shown on a signing page next to the link to the PDF itself."""
+    import io
+
+    from pypdf import PdfReader  # heavy, and only the signing pages need it
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages).strip()

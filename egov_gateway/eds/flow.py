@@ -102,7 +102,9 @@ def signature_step(
         may_sign = may_sign and session_may_bind_organisation(
             request, organisation_bin=organisation_bin
         )
-    posted = request.method == "POST"
+    # A page may post other forms before its signing step (a vote's choice): only a post that
+    # carries the CMS field is the signature.
+    posted = request.method == "POST" and "cms" in request.POST
     user = request.user
     if not isinstance(user, User):  # the views behind signing steps require a signed-in person
         raise PermissionDenied

@@ -19,7 +19,7 @@ from suppliers.views.documents import annex_pdf, document, upload_prefix
 from suppliers.views.sections import SectionPage, application, section
 from suppliers.views.start import START_OFFERS_SESSION_KEY, cabinet, new_application, offer, start
 from suppliers.views.status import status, submitted, withdraw
-from suppliers.views.submission import annex_text, check_answers, completeness, sign
+from suppliers.views.submission import check_answers, completeness, sign
 
 __all__ = [
     "ADD_ROW_LABELS",
@@ -31,7 +31,6 @@ __all__ = [
     "START_OFFERS_SESSION_KEY",
     "SectionPage",
     "annex_pdf",
-    "annex_text",
     "application",
     "cabinet",
     "cabinet_page",

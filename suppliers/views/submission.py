@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from egov_gateway.eds.flow import signature_step
 from portal.errors import PortalError
+from portal.pdf import pdf_text
 from suppliers import forms, selectors, services
 from suppliers.models import (
     Application,
@@ -75,14 +74,6 @@ def _annex_language(request: HttpRequest) -> str:
     return current if current in services.ANNEX_LANGUAGES else "kk"
 
 
-def annex_text(pdf: bytes) -> str:
-    """The text of the Annex 1 PDF, shown on the page next to the link to the PDF itself."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages).strip()
-
-
 @cabinet_page(draft=True)
 def sign(request: HttpRequest) -> HttpResponse:
     """Annex 1 in Kazakh and Russian (SUP-7), the choice of the language signed, and the
@@ -115,7 +106,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         data=bytes(annex.pdf),
         title=_("Application for admission and registration on the portal (Annex 1)"),
         organisation_bin=acting_bin(supplier),
-        text=annex_text(bytes(annex.pdf)),
+        text=pdf_text(bytes(annex.pdf)),
         pdf_url=reverse("suppliers:annex-pdf", args=[application.pk, annex.pk]),
         button_label=_("Sign and submit the application"),
         hidden_fields={"annex": str(annex.pk), "language": language},

@@ -1,9 +1,10 @@
 """The employee workspace in Chromium, through the sandbox NCALayer (COM-2 … COM-7): a member
 records a check with remarks; the secretary schedules a meeting from the inbox and records
-attendance; the chair opens it and puts the proposal; members sign their votes (one by keyboard
-alone); the chair closes the item; the secretary forms the protocol, every signer signs it and the
-secretary publishes it. Every page is checked with axe in Russian (the journey) and in Kazakh (the
-same pages again); the meeting and vote pages reflow at 320 px."""
+attendance; the chair signs in through the EDS sign-in page, opens it and puts the proposal;
+members sign their votes (one, signed in with EDS too, by keyboard alone); the chair closes the
+item; the secretary forms the protocol, every signer signs it and the secretary publishes it.
+Every page is checked with axe in Russian (the journey) and in Kazakh (the same pages again); the
+meeting and vote pages reflow at 320 px."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from portal.deadlines import today
 from suppliers.models import Application
 from suppliers.selectors import review_deadline
 from tests.browser import eds_sandbox
-from tests.browser.helpers import assert_accessible, sign_in_as, tab_to
+from tests.browser.helpers import assert_accessible, sign_in_as, sign_in_with_eds, tab_to
 from tests.suppliers.factories import ApplicationFactory
 
 demo_pki = eds_sandbox.demo_pki
@@ -58,6 +59,13 @@ def waiting_application(commission) -> Application:
 def as_person(context, live_server, person) -> None:
     context.clear_cookies()
     sign_in_as(context, person, base_url=live_server.url)
+
+
+def as_person_with_eds(page, context, person) -> None:
+    """Sign in as a real member does: the EDS sign-in page, the member's own key in the sandbox
+    NCALayer, the intent "staff" (ID-3)."""
+    context.clear_cookies()
+    sign_in_with_eds(page, intent="staff", signer=person.iin)
 
 
 def visit(page, path: str) -> None:
@@ -146,8 +154,8 @@ def test_a_meeting_from_the_inbox_to_the_published_protocol(
     expect(page.locator("#attendance-tally")).to_contain_text("6 из 7")
     assert_accessible(page)
 
-    # The chair opens the meeting and proposes to admit.
-    as_person(context, live_server, chair)
+    # The chair signs in with EDS, opens the meeting and proposes to admit.
+    as_person_with_eds(page, context, chair)
     visit(page, meeting_path)
     page.locator("main form[action$='/open/'] button").click()
     expect(page.locator("main")).to_contain_text("Кворум есть")
@@ -166,7 +174,7 @@ def test_a_meeting_from_the_inbox_to_the_published_protocol(
     for member in others[:2]:
         as_person(context, live_server, member)
         vote_with_the_mouse(page, item.pk)
-    as_person(context, live_server, others[2])
+    as_person_with_eds(page, context, others[2])
     vote_by_keyboard(page, item.pk)
     assert Vote.objects.filter(item=item).count() == 4
 
