@@ -362,3 +362,8 @@ def publication_overdue(protocol: Protocol) -> bool:
         and protocol.publication_due is not None
         and today() > protocol.publication_due
     )
+
+
+def published_protocol(*, pk: int) -> Protocol:
+    """A protocol the public may read: published ones only (404 for the rest)."""
+    return get_object_or_404(Protocol, pk=pk, status=Protocol.Status.PUBLISHED)

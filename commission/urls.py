@@ -24,3 +24,9 @@ urlpatterns = [
     path("protocols/<int:pk>/sign/", views.sign_protocol, name="sign-protocol"),
     path("protocols/<int:pk>/publish/", views.publish, name="publish"),
 ]
+
+
+# Published protocols are public (2022 p.15), at an address that never changes.
+public_urlpatterns = [
+    path("<int:pk>/", views.published_protocol_pdf, name="published"),
+]

@@ -360,7 +360,16 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
 @workspace_page
 def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The exact bytes that were signed."""
-    protocol = selectors.protocol_for(user=request.user, pk=pk)
+    return _pdf_response(selectors.protocol_for(user=request.user, pk=pk))
+
+
+def published_protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published protocol, public at a stable address (2022 p.15; COM-7): the exact bytes
+    that were signed. Protocols not yet published do not exist here (404)."""
+    return _pdf_response(selectors.published_protocol(pk=pk))
+
+
+def _pdf_response(protocol: Protocol) -> HttpResponse:
     response = HttpResponse(bytes(protocol.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="protocol-{protocol.number}-{protocol.year}.pdf"'

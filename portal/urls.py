@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from commission.urls import public_urlpatterns as public_protocol_urls
 from portal import views
 
 portal_patterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("eds/", include("egov_gateway.eds.urls")),
     path("cabinet/", include("suppliers.urls")),
     path("workspace/", include("commission.urls")),
+    path("protocols/", include((public_protocol_urls, "protocols"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -216,6 +216,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # The commission's decision, once its protocol is published (2022 p.15-16; SUP-9).
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_protocol = models.CharField(_("protocol of the decision"), max_length=100, blank=True)
+    decision_protocol_url = models.CharField(
+        _("address of the published protocol"), max_length=200, blank=True
+    )
     refusal_reasons = ArrayField(
         models.CharField(max_length=40), default=list, blank=True, verbose_name=_("refusal reasons")
     )

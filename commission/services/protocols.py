@@ -8,6 +8,7 @@ import datetime
 import hashlib
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +231,7 @@ def _decide(
 ) -> list[RegisterEntry]:
     application.decided_on = decided_on
     application.decision_protocol = protocol.label
+    application.decision_protocol_url = reverse("protocols:published", args=[protocol.pk])
     if protocol.decision == AgendaItem.Proposal.REFUSE:
         application.refuse()
         application.refusal_reasons = list(protocol.refusal_reasons)

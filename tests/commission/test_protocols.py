@@ -10,6 +10,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from commission import selectors, services
@@ -25,6 +27,8 @@ from suppliers import selectors as supplier_selectors
 from suppliers.models import Application
 from tests.commission.helpers import decided, open_meeting
 from tests.factories import UserFactory
+from tests.suppliers.factories import representative
+from tests.suppliers.test_views import sign_in_for
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -76,6 +80,8 @@ def test_an_admission_is_formed_signed_published_and_registers_the_supplier(
         services.sign_protocol(protocol=protocol, signer=UserFactory(), cms=b"never looked at")
     with pytest.raises(ProtocolRefused, match="signed by everyone"):
         services.publish_protocol(protocol=protocol, secretary=secretary)
+    unpublished = reverse("protocols:published", args=[protocol.pk])
+    assert Client().get(unpublished).status_code == 404, "not public before publication"
     protocol = sign_all(trusted, protocol)
     assert protocol.status == Protocol.Status.SIGNED
     assert protocol.signatures.count() == len(required_signers(protocol)) == 6 + 1 + 1
@@ -109,6 +115,16 @@ def test_an_admission_is_formed_signed_published_and_registers_the_supplier(
     assert notice.sent_at is not None
     assert [message.subject for message in mailoutbox] == [notice.subject]
     assert AuditEvent.objects.filter(action="protocol.published").count() == 1
+
+    # Public at a stable address, the exact signed bytes; the cabinet links it (COM-7, SUP-9).
+    public = Client().get(application.decision_protocol_url)
+    assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
+    assert public.content == bytes(protocol.pdf)
+    assert application.decision_protocol_url == reverse("protocols:published", args=[protocol.pk])
+    cabinet = Client()
+    sign_in_for(cabinet, application.supplier, representative(application.supplier))
+    page = cabinet.get(reverse("suppliers:status", args=[application.pk])).content.decode()
+    assert f'href="{application.decision_protocol_url}"' in page
 
 
 @pytest.mark.req("COM-6", "SUP-9", "COM-8")
