@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.editions import Edition
 from portal.models import Region
 
 
@@ -274,6 +275,13 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} — {self.position}"
+
+    @property
+    def edition(self) -> Edition:
+        """The rules edition that decides this item: the one its application was filed under."""
+        if self.application is None:
+            raise ValueError("Every agenda item is about an application.")
+        return self.application.edition
 
     @transition(field=status, source=Status.PENDING, target=Status.VOTING)
     def start_voting(self) -> None:

@@ -175,8 +175,7 @@ def attendance_of(meeting: Meeting) -> AttendanceTally:
 def votes_still_needed(item: AgendaItem) -> int:
     """How many more votes for the proposal would adopt it, out of all members (COM-5)."""
     total = item.meeting.composition.seats.count()
-    assert item.application is not None, "every agenda item is about an application"
-    return max(0, item.application.edition.votes_needed(total=total) - item.votes_for)
+    return max(0, item.edition.votes_needed(total=total) - item.votes_for)
 
 
 # --- the workspace: what a member or the secretary of a region may reach (404 outside it) -------
@@ -276,12 +275,11 @@ class ItemTally:
 
 def tally_of(item: AgendaItem) -> ItemTally:
     total = item.meeting.composition.seats.count()
-    assert item.application is not None, "every agenda item is about an application"
     return ItemTally(
         votes_for=item.votes_for,
         votes_against=item.votes_against,
         total=total,
-        needed=item.application.edition.votes_needed(total=total),
+        needed=item.edition.votes_needed(total=total),
         still_needed=votes_still_needed(item),
     )
 

@@ -207,8 +207,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
     meeting = item.meeting
-    assert item.application is not None, "every agenda item is about an application"
-    edition = item.application.edition
+    edition = item.edition
     presiding = meeting.presided_by_id == request.user.pk
     may_propose = (
         presiding
@@ -248,8 +247,7 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The presiding member puts a proposal: admit, or refuse with reasons (COM-8)."""
     item = selectors.item_for(user=request.user, pk=pk)
-    assert item.application is not None, "every agenda item is about an application"
-    form = forms.ProposalForm(request.POST, edition=item.application.edition)
+    form = forms.ProposalForm(request.POST, edition=item.edition)
     if form.is_valid():
         try:
             services.put_proposal(

@@ -179,8 +179,7 @@ def put_proposal(
     from the edition's list (2022 p.16: four; 2020 p.14: seven)."""
     item = _locked_item(item)
     _require_presiding(item.meeting, by)
-    assert item.application is not None, "every agenda item is about an application"
-    edition = item.application.edition
+    edition = item.edition
     known = {reason.code for reason in edition.refusal_reasons}
     if proposal == AgendaItem.Proposal.REFUSE:
         if not reasons or set(reasons) - known:
@@ -211,8 +210,7 @@ def close_item(*, item: AgendaItem, by: User) -> AgendaItem:
     refusal — and the application stays under review with its deadline."""
     item = _locked_item(item)
     _require_presiding(item.meeting, by)
-    assert item.application is not None, "every agenda item is about an application"
-    edition = item.application.edition
+    edition = item.edition
     total = item.meeting.composition.seats.count()
     if edition.decision_adopted(votes_for=item.votes_for, total=total):
         item.adopt()

@@ -77,7 +77,7 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
                 obj=locked,
                 document_kind="vote",
                 keep_document=True,
-                basis=locked.application.edition.clause_for("member_decisions_signed"),
+                basis=locked.edition.clause_for("member_decisions_signed"),
             )
             vote = Vote.objects.create(
                 item=locked, member=member, choice=choice, signature=signature
@@ -90,7 +90,7 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
                 action="vote.cast",
                 obj=vote,
                 after={"item": locked.pk, "choice": choice, "signature": signature.pk},
-                basis=locked.application.edition.clause_for("member_decisions_signed"),
+                basis=locked.edition.clause_for("member_decisions_signed"),
                 role=Role.MEMBER,
             )
     except IntegrityError:  # the unique (item, member): a second vote that raced the first
