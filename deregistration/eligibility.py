@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import ALMATY
 from portal.deadlines import today
-from portal.editions.base import Text
+from portal.editions.base import ReadmissionCondition, Text
 
 # Application states in which the commission has the application: a new one may not be filed.
 # ("under_review" arrives with the commission workspace; listing it now keeps this rule whole.)
@@ -78,3 +79,54 @@ def admission_eligibility(*, identifier: str, on: datetime.date | None = None) -
             ),
         )
     return Eligibility(allowed=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadmissionTerms:
+    """When a supplier deregistered by a case may be admitted again (RDM-1 … RDM-3, E20-9):
+    ``from_day`` where the edition fixes a waiting period, ``condition`` in words (translated),
+    ``clause`` of the rules."""
+
+    condition: Text
+    clause: str
+    from_day: datetime.date | None = None
+
+
+def readmission_terms(*, case: Any) -> ReadmissionTerms:
+    """What the supplier of a deregistration ``case`` must wait for before it may apply again,
+    as its edition words it (2022 p.24-25; 2020 p.14(7), p.20)."""
+    edition = case.edition
+    ground = case.ground_rule
+    rule = edition.readmission_rule_for(ground.number)
+    if rule is None:
+        return ReadmissionTerms(
+            condition=_(
+                "You may apply for admission again at any time, through the same procedure as a "
+                "first admission."
+            ),
+            clause=edition.clause_for("readmission_rules"),
+        )
+    if rule.condition == ReadmissionCondition.WAITING_PERIOD:
+        from_day = case.may_apply_again_from()
+        return ReadmissionTerms(
+            condition=_("You may apply for admission again from %(date)s.")
+            % {"date": f"{from_day:%d.%m.%Y}" if from_day else "—"},
+            clause=rule.clause,
+            from_day=from_day,
+        )
+    if rule.condition == ReadmissionCondition.REMOVED_FROM_SOURCE_REGISTER:
+        return ReadmissionTerms(
+            condition=_(
+                "You may apply for admission again once you are no longer listed in the register "
+                "that caused the deregistration (%(ground)s)."
+            )
+            % {"ground": ground.text},
+            clause=rule.clause,
+        )
+    return ReadmissionTerms(
+        condition=_(
+            "An application for admission is refused while you are listed in the register of "
+            "deregistered suppliers on this ground."
+        ),
+        clause=rule.clause,
+    )

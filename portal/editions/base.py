@@ -201,6 +201,9 @@ class DeregistrationGround:
     ``from_state_systems``: the facts come from state information systems (the weekly sync).
     ``obligations_survive``: deregistration on this ground does not release the supplier from
     obligations taken through the portal before (2022 p.23, DER-6).
+    ``decision_period``: the edition's parameter (a period in days) within which a case on this
+    ground is decided or takes effect, counted from its opening (2022 p.20-22); the period may
+    be ``None`` in an edition that fixes none (2020 p.15(1)).
     """
 
     number: int
@@ -210,6 +213,7 @@ class DeregistrationGround:
     automatic: bool = False
     from_state_systems: bool = False
     obligations_survive: bool = False
+    decision_period: str | None = None
 
 
 @dataclass(frozen=True)

@@ -307,6 +307,7 @@ EDITION_2020 = Edition(
             "own_application",
             _("The supplier's application for deregistration in the form of Annex 2."),
             "2020 p.15(1)",
+            decision_period="own_application_decision_working_days",
         ),
         DeregistrationGround(
             2,
@@ -330,6 +331,7 @@ EDITION_2020 = Edition(
                 "the portal."
             ),
             "2020 p.15(4)",
+            decision_period="complaint_review_working_days",
         ),
     ),
     automatic_deregistration_working_days=None,

@@ -405,6 +405,7 @@ EDITION_2022 = Edition(
             _("The supplier's application for deregistration in the form of Annex 3."),
             "2022 p.19(1)",
             obligations_survive=True,
+            decision_period="own_application_decision_working_days",
         ),
         DeregistrationGround(
             2,
@@ -416,6 +417,7 @@ EDITION_2022 = Edition(
             "2022 p.19(2)",
             automatic=True,
             from_state_systems=True,
+            decision_period="automatic_deregistration_working_days",
         ),
         DeregistrationGround(
             3,
@@ -425,6 +427,7 @@ EDITION_2022 = Edition(
             automatic=True,
             from_state_systems=True,
             obligations_survive=True,
+            decision_period="automatic_deregistration_working_days",
         ),
         DeregistrationGround(
             4,
@@ -438,6 +441,7 @@ EDITION_2022 = Edition(
             automatic=True,
             from_state_systems=True,
             obligations_survive=True,
+            decision_period="automatic_deregistration_working_days",
         ),
         DeregistrationGround(
             5,
@@ -447,6 +451,7 @@ EDITION_2022 = Edition(
                 "the portal."
             ),
             "2022 p.19(5)",
+            decision_period="complaint_review_working_days",
         ),
     ),
     automatic_deregistration_working_days=1,

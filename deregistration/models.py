@@ -1,0 +1,203 @@
+"""Deregistration cases (снятие с регистрации; 2022 chapter 3, 2020 chapter 3): one case per
+ground raised against a registered supplier, from its opening to its effect (DER-1 … DER-5,
+E20-6).
+
+A case is handled under the edition in force on the day it was opened (``edition_code``); its
+ground is a code of that edition's ``deregistration_grounds`` (2022 p.19: five, 2020 p.15: four),
+never a number written here. How it ends:
+
+* grounds decided by the commission (2022: 1 and 5; 2020: every ground, p.19) go on an agenda,
+  are decided by vote and take effect when the protocol is published (2022 p.22-23; DER-4, DER-5);
+* automatic grounds (2022: 2-4, p.20; DER-2) take effect from the state data itself, recorded
+  with the source, the sync run and the raw record.
+
+``status`` is protected: it changes only through ``deregistration.services``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from portal.deadlines import Deadline, clause_of
+from portal.editions import DeregistrationGround, Edition, edition_by_code
+
+
+class DeregistrationCase(ConcurrentTransitionMixin, models.Model):
+    """A case for deregistering a supplier on one ground (дело о снятии с регистрации)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("opened")
+        HELD = "held", _("held for an operator's confirmation")
+        UNDER_REVIEW = "under_review", _("on the commission's agenda")
+        DECIDED = "decided", _("decided, protocol awaiting publication")
+        DEREGISTERED = "deregistered", _("supplier deregistered")
+        DISMISSED = "dismissed", _("closed without deregistration")
+        WITHDRAWN = "withdrawn", _("withdrawn by the supplier")
+
+    class Outcome(models.TextChoices):
+        DEREGISTER = "deregister", _("deregister the supplier")
+        KEEP = "keep", _("do not deregister the supplier")
+
+    class Source(models.TextChoices):
+        """Who raised the case; automatic grounds name the state system in ``state_source``."""
+
+        SUPPLIER = "supplier", _("the supplier's own application")
+        STATE_DATA = "state_data", _("data of state information systems")
+        COMPLAINT = "complaint", _("information posted by a person with disability")
+        COMMISSION = "commission", _("the commission's secretary")
+
+    # States in which a case is still going: at most one such case per supplier and ground.
+    ACTIVE_STATES = (Status.OPEN, Status.HELD, Status.UNDER_REVIEW, Status.DECIDED)
+
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.PROTECT,
+        related_name="deregistration_cases",
+        verbose_name=_("supplier"),
+    )
+    edition_code = models.CharField(_("rules edition"), max_length=10)
+    ground = models.CharField(_("ground"), max_length=40)
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, protected=True
+    )
+    source = models.CharField(_("raised by"), max_length=20, choices=Source.choices)
+    # The evidence: what the supplier signed, what the complainant said, what the source listed.
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    # Automatic grounds (DER-2): the state system, the sync run and the record as received.
+    state_source = models.CharField(_("state system"), max_length=32, blank=True)
+    sync_run = models.ForeignKey(
+        "egov_gateway.SyncRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deregistration_cases",
+        verbose_name=_("sync run"),
+    )
+    raw_record = models.JSONField(_("record as received"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"))
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+        help_text=_("Empty when the portal opened it from state data."),
+    )
+    # The last day for the decision (or, for automatic grounds, the effect), and the edition's
+    # parameter that fixes it (CAL-2); empty where the edition fixes no period (2020 p.15(1)).
+    decision_due = models.DateField(_("to be decided by"), null=True, blank=True)
+    decision_period = models.CharField(_("period of the decision"), max_length=80, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    protocol = models.ForeignKey(
+        "commission.Protocol",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deregistration_cases",
+        verbose_name=_("protocol"),
+    )
+    # What the register entries say about the exit (the protocol's label, or the automatic act).
+    protocol_label = models.CharField(_("protocol of deregistration"), max_length=100, blank=True)
+    deregistered_on = models.DateField(_("deregistered on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deregistration case")
+        verbose_name_plural = _("deregistration cases")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "ground"],
+                condition=models.Q(status__in=["open", "held", "under_review", "decided"]),
+                name="one_active_case_per_ground",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "decision_due"], name="dereg_case_status_due")]
+
+    def __str__(self) -> str:
+        return str(
+            _("Deregistration case No. %(number)s (%(supplier)s)")
+            % {"number": self.pk, "supplier": self.supplier}
+        )
+
+    @property
+    def edition(self) -> Edition:
+        return edition_by_code(self.edition_code)
+
+    @property
+    def ground_rule(self) -> DeregistrationGround:
+        """The ground as its edition words it (number, text, clause, automatic, …)."""
+        return self.edition.ground_by_code(self.ground)
+
+    @property
+    def decision_deadline(self) -> Deadline | None:
+        """The decision's last day with the clause that fixes it (CAL-2)."""
+        if self.decision_due is None or not self.decision_period:
+            return None
+        return Deadline(
+            day=self.decision_due,
+            clause=clause_of(edition=self.edition, parameter=self.decision_period),
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATES
+
+    def may_apply_again_from(self) -> datetime.date | None:
+        """The day from which a new admission is possible, where the edition fixes a waiting
+        period for the ground (2022 p.24: one year after ground 5); None otherwise."""
+        rule = self.edition.readmission_rule_for(self.ground_rule.number)
+        if rule is None or rule.waiting_period_years is None or self.deregistered_on is None:
+            return None
+        return add_years(self.deregistered_on, rule.waiting_period_years)
+
+    # --- lifecycle ---
+    @transition(field=status, source=Status.OPEN, target=Status.HELD)
+    def hold(self) -> None:
+        """Held for an operator's confirmation (the mass-removal guard of the sync)."""
+
+    @transition(field=status, source=Status.HELD, target=Status.OPEN)
+    def release(self) -> None:
+        """An operator confirmed the held case: it goes on."""
+
+    @transition(field=status, source=[Status.OPEN, Status.UNDER_REVIEW], target=Status.UNDER_REVIEW)
+    def put_on_agenda(self) -> None:
+        """Put on the agenda of a commission's meeting (2022 p.21-22; 2020 p.19). A case whose
+        item ended without a decision stays under review and may be put on a later agenda."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.DECIDED)
+    def decide(self) -> None:
+        """The commission adopted a decision by vote (COM-4, COM-5): ``outcome`` says which."""
+
+    @transition(field=status, source=[Status.OPEN, Status.DECIDED], target=Status.DEREGISTERED)
+    def deregister(self) -> None:
+        """The supplier's register entries are closed: on an automatic ground from the state
+        data (2022 p.20), otherwise when the protocol is published (2022 p.23)."""
+
+    @transition(
+        field=status, source=[Status.OPEN, Status.HELD, Status.DECIDED], target=Status.DISMISSED
+    )
+    def dismiss(self) -> None:
+        """Closed without deregistration: the commission decided not to deregister (published),
+        or the operator found the held state data wrong."""
+
+    @transition(field=status, source=[Status.OPEN, Status.UNDER_REVIEW], target=Status.WITHDRAWN)
+    def withdraw(self) -> None:
+        """The supplier withdrew its own application before the decision."""
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

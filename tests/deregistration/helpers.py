@@ -1,0 +1,52 @@
+"""Registered suppliers for the deregistration tests: an approved application and its register
+entries, as the commission's publication leaves them (REG-1)."""
+
+from __future__ import annotations
+
+import datetime
+
+from portal.editions import edition_by_code
+from registers.models import RegisterEntry
+from suppliers.models import Application
+from tests.suppliers.factories import ApplicationFactory
+
+
+def registered_supplier(
+    *,
+    edition_code: str = "2022",
+    admitted_on: datetime.date,
+    offers: list[str] | None = None,
+    email: str = "supplier@example.kz",
+    language: str = "ru",
+    **application_fields,
+):
+    """A supplier admitted on ``admitted_on``: its approved application and one open entry in
+    every register of the edition that fits it. Returns the application."""
+    extra = {"offers": offers} if offers else {}
+    application = ApplicationFactory(
+        edition_code=edition_code,
+        status=Application.Status.APPROVED,
+        decided_on=admitted_on,
+        decision_protocol=f"№ 1/{admitted_on.year} ({admitted_on:%d.%m.%Y})",
+        email=email,
+        language=language,
+        **extra,
+        **application_fields,
+    )
+    supplier = application.supplier
+    registers = edition_by_code(edition_code).registers_for(
+        supplier_kind=supplier.kind, offers=application.offers
+    )
+    RegisterEntry.objects.bulk_create(
+        RegisterEntry(
+            supplier=supplier,
+            register=register.code,
+            edition_code=edition_code,
+            region=application.region,
+            application=application,
+            admitted_on=admitted_on,
+            admission_protocol=application.decision_protocol,
+        )
+        for register in registers
+    )
+    return application
