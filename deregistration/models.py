@@ -201,3 +201,9 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+# Complaints of recipients live in their own module; imported here so that Django registers them.
+from deregistration.complaints import Complaint, ComplaintDocument  # noqa: E402
+
+__all__ = ["Complaint", "ComplaintDocument", "DeregistrationCase", "add_years"]

@@ -1,70 +1,22 @@
-"""Private storage of supporting documents: outside the public media root, no public URL.
+"""Where the cabinet's supporting documents are stored: the portal's private storage
+(``portal.storage``), under ``documents/<application id>/``.
 
-Supplier documents hold personal data (diplomas, medical certificates, title deeds); they are
-served only through views that check who asks (the supplier, its commission, operators), never
-by the web server from a public folder. The folder is ``settings.PRIVATE_MEDIA_ROOT``, read at
-call time so that tests can point it at a temporary folder.
+``private_storage`` and ``private_root`` keep their names here because the cabinet's migrations
+and tests name them.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import FileSystemStorage
-
-
-def private_root() -> Path:
-    """``PRIVATE_MEDIA_ROOT``, refused when it lies inside ``MEDIA_ROOT`` (or is the same)."""
-    root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
-    media = Path(settings.MEDIA_ROOT).resolve() if settings.MEDIA_ROOT else None
-    if media is not None and (root == media or media in root.parents):
-        raise ImproperlyConfigured(
-            f"PRIVATE_MEDIA_ROOT ({root}) must not lie inside MEDIA_ROOT ({media}): supplier "
-            "documents would be public."
-        )
-    return root
-
-
-class PrivateStorage(FileSystemStorage):
-    """A file system storage under ``PRIVATE_MEDIA_ROOT`` whose files have no URL."""
-
-    def __init__(self) -> None:
-        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(private_root())
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Supplier documents have no public URL; serve them through a view.")
-
-
-_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    """The storage of ``SupportingDocument.file`` (a callable, so migrations do not pin it)."""
-    return _storage
+from portal.storage import PrivateStorage as PrivateStorage
+from portal.storage import extension_for
+from portal.storage import private_root as private_root
+from portal.storage import private_storage as private_storage
 
 
 def document_path(instance, filename: str) -> str:
     """``documents/<application id>/<random>.<detected extension>``: the name the supplier gave
     is kept in the database only, never used as a path."""
-    extension = {
-        "application/pdf": "pdf",
-        "image/jpeg": "jpg",
-        "image/png": "png",
-    }.get(getattr(instance, "content_type", ""), "bin")
+    extension = extension_for(getattr(instance, "content_type", ""))
     return f"documents/{instance.application_id}/{uuid.uuid4().hex}.{extension}"

@@ -218,11 +218,17 @@ class DeregistrationGround:
 
 @dataclass(frozen=True)
 class ComplaintKind:
-    """What a person with disability may report about a supplier."""
+    """What a person with disability may report about a supplier.
+
+    ``late_delivery``: the kind is a late order, "late" meaning delivered more than the
+    edition's ``late_delivery_calendar_days`` after the order (2020 p.18(2)); the complaint then
+    gives the day of the order and, if the goods came, the day they came.
+    """
 
     code: str
     text: Text
     clause: str
+    late_delivery: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +349,8 @@ class Edition:
     late_delivery_calendar_days: int | None
     complaint_filing_calendar_days: int
     complaint_review_working_days: int
+    # the supplier's window to answer a complaint with documents (not fixed by the rules)
+    complaint_answer_working_days: int
     own_application_decision_working_days: int | None
     deregistration_protocol_publication_working_days: int | None
 

@@ -345,6 +345,7 @@ EDITION_2020 = Edition(
                 "calendar days after the order."
             ),
             "2020 p.18(2)",
+            late_delivery=True,
         ),
         ComplaintKind(
             "characteristics_mismatch",
@@ -363,6 +364,7 @@ EDITION_2020 = Edition(
     late_delivery_calendar_days=30,
     complaint_filing_calendar_days=14,
     complaint_review_working_days=10,
+    complaint_answer_working_days=5,
     own_application_decision_working_days=None,
     deregistration_protocol_publication_working_days=None,
     # --- readmission ---
@@ -421,6 +423,9 @@ EDITION_2020 = Edition(
         "late_delivery_calendar_days": "2020 p.18(2)",
         "complaint_filing_calendar_days": "2020 p.18",
         "complaint_review_working_days": "2020 p.18",
+        "complaint_answer_working_days": (
+            "2020: not fixed; 5 working days within the review of p.18 (choice)"
+        ),
         "own_application_decision_working_days": "2020: not fixed",
         "deregistration_protocol_publication_working_days": "2020 p.19 (no deadline fixed)",
         "readmission_rules": "2020 p.14(7), p.20",

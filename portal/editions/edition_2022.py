@@ -456,21 +456,49 @@ EDITION_2022 = Edition(
     ),
     automatic_deregistration_working_days=1,
     state_data_refresh_days=7,
+    # Item 21 speaks of failure to perform or improper performance without listing kinds; the
+    # portal offers the kinds of 2020 p.18 and "other" (choice), each within p.19(5).
     complaint_kinds=(
         ComplaintKind(
-            "non_performance",
-            _("The supplier did not perform the obligations it took through the portal."),
+            "order_not_fulfilled",
+            _("The order was not fulfilled."),
             "2022 p.19(5), p.21",
         ),
         ComplaintKind(
-            "improper_performance",
-            _("The supplier performed the obligations it took through the portal improperly."),
+            "order_late",
+            _(
+                "The order was not fulfilled on time: the goods were delivered more than 30 "
+                "calendar days after the order."
+            ),
+            "2022 p.19(5), p.21",
+            late_delivery=True,
+        ),
+        ComplaintKind(
+            "characteristics_mismatch",
+            _("The goods and (or) services do not match the characteristics stated on the portal."),
+            "2022 p.19(5), p.21",
+        ),
+        ComplaintKind(
+            "price_changed",
+            _(
+                "The price of the goods and (or) services changed during the validity period "
+                "stated on the portal."
+            ),
+            "2022 p.19(5), p.21",
+        ),
+        ComplaintKind(
+            "other",
+            _(
+                "Another failure to perform, or improper performance of, the supplier's "
+                "obligations."
+            ),
             "2022 p.19(5), p.21",
         ),
     ),
-    late_delivery_calendar_days=None,
+    late_delivery_calendar_days=30,
     complaint_filing_calendar_days=14,
     complaint_review_working_days=10,
+    complaint_answer_working_days=5,
     own_application_decision_working_days=2,
     deregistration_protocol_publication_working_days=1,
     # --- readmission ---
@@ -534,9 +562,12 @@ EDITION_2022 = Edition(
         "automatic_deregistration_working_days": "2022 p.20",
         "state_data_refresh_days": "2022 p.20",
         "complaint_kinds": "2022 p.19(5), p.21",
-        "late_delivery_calendar_days": "2022: not fixed",
+        "late_delivery_calendar_days": "2022: not fixed; 30 calendar days of 2020 p.18(2) (choice)",
         "complaint_filing_calendar_days": "2022 p.21",
         "complaint_review_working_days": "2022 p.21",
+        "complaint_answer_working_days": (
+            "2022: not fixed; 5 working days within the review of p.21 (choice)"
+        ),
         "own_application_decision_working_days": "2022 p.22",
         "deregistration_protocol_publication_working_days": "2022 p.23",
         "readmission_rules": "2022 p.24",

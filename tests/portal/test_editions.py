@@ -229,11 +229,16 @@ def test_2022_complaint_within_14_calendar_days_reviewed_within_10_working_days(
     assert EDITION_2022.complaint_filing_calendar_days == 14
     assert EDITION_2022.complaint_review_working_days == 10
     assert EDITION_2022.clause_for("complaint_filing_calendar_days") == "2022 p.21"
+    # Item 21 lists no kinds: the portal offers those of 2020 p.18 and "other" (choice).
     assert [k.code for k in EDITION_2022.complaint_kinds] == [
-        "non_performance",
-        "improper_performance",
+        "order_not_fulfilled",
+        "order_late",
+        "characteristics_mismatch",
+        "price_changed",
+        "other",
     ]
-    assert EDITION_2022.late_delivery_calendar_days is None
+    assert EDITION_2022.late_delivery_calendar_days == 30
+    assert "choice" in EDITION_2022.clause_for("late_delivery_calendar_days")
 
 
 @pytest.mark.req("DER-4")

@@ -1,0 +1,185 @@
+"""Reads of deregistration: the suppliers a recipient may complain about, complaints by who may
+see them, and the steps of a complaint as its complainant sees them (DER-3, E20-8, CAL-2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from deregistration.complaints import Complaint, ComplaintDocument
+from deregistration.models import DeregistrationCase
+from portal import deadlines
+from portal.models import User
+from registers.models import RegisterEntry
+
+
+def registered_suppliers() -> QuerySet[Any]:
+    """Suppliers with an open entry in an active register: those a recipient may complain about
+    (2022 p.19(5): obligations taken through the portal)."""
+    Supplier = apps.get_model("suppliers", "Supplier")  # noqa: N806
+    open_entries = RegisterEntry.objects.filter(
+        supplier=OuterRef("pk"), deregistered_on__isnull=True
+    )
+    return Supplier.objects.filter(Exists(open_entries)).order_by("name", "pk")
+
+
+def is_registered(*, supplier_id: int) -> bool:
+    return RegisterEntry.objects.filter(
+        supplier_id=supplier_id, deregistered_on__isnull=True
+    ).exists()
+
+
+def complaints_of(*, complainant: User) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(complainant=complainant).select_related("supplier")
+
+
+def complaint_of(*, complainant: User, pk: int) -> Complaint:
+    """The person's own complaint; any other is "not found"."""
+    complaint = (
+        Complaint.objects.select_related("supplier", "case", "case__protocol", "signature")
+        .filter(complainant=complainant, pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def complaints_against(*, supplier_id: int) -> QuerySet[Complaint]:
+    """The posted complaints against a supplier (drafts are the complainant's own)."""
+    return (
+        Complaint.objects.filter(supplier_id=supplier_id)
+        .exclude(status=Complaint.Status.DRAFT)
+        .select_related("supplier", "case")
+    )
+
+
+def complaint_against(*, supplier_id: int, pk: int) -> Complaint:
+    complaint = complaints_against(supplier_id=supplier_id).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def complaints_for_region(*, region_ids: list[int]) -> QuerySet[Complaint]:
+    """Posted complaints against suppliers registered in the regions (the commission's inbox),
+    the earliest review deadline first (CAL-2)."""
+    return (
+        Complaint.objects.filter(supplier__region_id__in=region_ids)
+        .exclude(status=Complaint.Status.DRAFT)
+        .select_related("supplier", "case")
+        .order_by("review_due", "pk")
+    )
+
+
+def documents_of(complaint: Complaint, *, party: str) -> list[ComplaintDocument]:
+    return [d for d in complaint.documents.all() if d.party == party]
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One step of a complaint's way, as the complainant and the supplier see it."""
+
+    title: str | Promise
+    done: bool
+    day: datetime.date | None = None
+    text: str | Promise = ""
+
+
+def steps_of(complaint: Complaint, *, on: datetime.date | None = None) -> list[Step]:
+    """Where the complaint stands: posted, the supplier's answer, the commission's review within
+    its deadline, the decision and its effect (DER-3; CAL-2: each deadline shown)."""
+    today = on or deadlines.today()
+    status = complaint.status
+    case: DeregistrationCase | None = complaint.case
+    steps = [
+        Step(
+            _("Posted and signed with your EDS"),
+            complaint.is_posted,
+            complaint.posted_on,
+        )
+    ]
+    answer_deadline = complaint.answer_deadline
+    if complaint.answered:
+        steps.append(
+            Step(
+                _("The supplier answered"),
+                True,
+                deadlines.day_of(complaint.answered_at) if complaint.answered_at else None,
+            )
+        )
+    elif answer_deadline is not None:
+        steps.append(
+            Step(
+                _("The supplier may answer with documents"),
+                answer_deadline.is_overdue(on=today),
+                answer_deadline.day,
+                _("until %(day)s (%(clause)s)")
+                % {"day": f"{answer_deadline.day:%d.%m.%Y}", "clause": answer_deadline.clause},
+            )
+        )
+    review_deadline = complaint.review_deadline
+    decided = status in (
+        Complaint.Status.DECIDED,
+        Complaint.Status.SUPPLIER_DEREGISTERED,
+        Complaint.Status.CLOSED,
+    )
+    if review_deadline is not None:
+        text = _("by %(day)s (%(clause)s)") % {
+            "day": f"{review_deadline.day:%d.%m.%Y}",
+            "clause": review_deadline.clause,
+        }
+        if not decided and review_deadline.is_overdue(on=today):
+            text = _("The review was due by %(day)s (%(clause)s) and is overdue.") % {
+                "day": f"{review_deadline.day:%d.%m.%Y}",
+                "clause": review_deadline.clause,
+            }
+        steps.append(
+            Step(
+                _("The commission reviews the complaint at a meeting"),
+                status != Complaint.Status.POSTED and complaint.is_posted,
+                review_deadline.day,
+                text,
+            )
+        )
+    if decided and case is not None:
+        if case.outcome == DeregistrationCase.Outcome.DEREGISTER:
+            outcome = _("The commission found a violation and decided to deregister the supplier.")
+        elif case.outcome == DeregistrationCase.Outcome.KEEP:
+            outcome = _("The commission found no violation.")
+        else:
+            outcome = _("The case was closed without a decision on the complaint.")
+        steps.append(Step(_("The commission's decision"), True, case.decided_on, outcome))
+    if status == Complaint.Status.SUPPLIER_DEREGISTERED and case is not None:
+        steps.append(
+            Step(
+                _("The protocol was published and the supplier deregistered"),
+                True,
+                case.deregistered_on,
+                case.protocol_label,
+            )
+        )
+    elif status == Complaint.Status.CLOSED:
+        steps.append(
+            Step(
+                _("The complaint is closed"),
+                True,
+                deadlines.day_of(complaint.closed_at) if complaint.closed_at else None,
+            )
+        )
+    return steps
+
+
+def missed_reviews(*, on: datetime.date | None = None) -> QuerySet[Complaint]:
+    """Posted complaints not decided by their review deadline (CAL-2: reported when missed)."""
+    return Complaint.objects.filter(
+        Complaint.review_deadline.missed(on=on),
+        status__in=[Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW],
+    )
