@@ -183,3 +183,13 @@ def missed_reviews(*, on: datetime.date | None = None) -> QuerySet[Complaint]:
         Complaint.review_deadline.missed(on=on),
         status__in=[Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW],
     )
+
+
+def review_overdue(complaint: Complaint, *, on: datetime.date | None = None) -> bool:
+    """Whether the commission's review of a complaint still undecided is past its day (CAL-2)."""
+    deadline = complaint.review_deadline
+    return bool(
+        deadline is not None
+        and complaint.status in (Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW)
+        and deadline.is_overdue(on=on)
+    )

@@ -8,6 +8,7 @@ reach any application of the supplier (and, for its PDF, the commission and oper
 from django.urls import path
 
 from suppliers import views
+from suppliers.views import complaints as complaint_views
 
 app_name = "suppliers"
 
@@ -30,4 +31,11 @@ urlpatterns = [
         name="annex-pdf",
     ),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("complaints/", complaint_views.complaints, name="complaints"),
+    path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),
+    path(
+        "complaints/<int:pk>/documents/<int:document_pk>/",
+        complaint_views.complaint_document,
+        name="complaint-document",
+    ),
 ]

@@ -53,3 +53,13 @@ def is_workspace_user(user) -> bool:
         getattr(user, "is_authenticated", False)
         and user.roles.filter(role__in=COMMISSION_ROLES, region__isnull=False).exists()
     )
+
+
+@register.filter
+def is_recipient(user) -> bool:
+    """People with disability (and their representatives) see their complaints."""
+    from portal.models import Role
+
+    return bool(
+        getattr(user, "is_authenticated", False) and user.roles.filter(role=Role.RECIPIENT).exists()
+    )
