@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commission.models import AgendaItem, Vote
+from deregistration.models import DeregistrationCase
 from portal.deadlines import today
 from portal.editions import Edition
 from portal.models import User
@@ -21,6 +22,13 @@ def _choices(widget_class):
 class ApplicationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Application) -> str:
         return f"№ {obj.pk} — {obj.supplier.name} ({obj.supplier.identifier})"
+
+
+class CaseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: DeregistrationCase) -> str:
+        return (
+            f"№ {obj.pk} — {obj.supplier.name} ({obj.supplier.identifier}): {obj.ground_rule.text}"
+        )
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -42,15 +50,40 @@ class ScheduleMeetingForm(forms.Form):
         label=_("Applications on the agenda"),
         queryset=Application.objects.none(),
         widget=_choices(forms.CheckboxSelectMultiple),
-        error_messages={"required": _("Choose at least one application for the agenda.")},
+        required=False,
+    )
+    cases = CaseChoiceField(
+        label=_("Deregistration cases on the agenda"),
+        queryset=DeregistrationCase.objects.none(),
+        widget=_choices(forms.CheckboxSelectMultiple),
+        required=False,
     )
 
-    def __init__(self, *args, inbox: Sequence[Application], **kwargs):
+    def __init__(
+        self,
+        *args,
+        inbox: Sequence[Application],
+        cases: Sequence[DeregistrationCase] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(
             pk__in=[application.pk for application in inbox]
         ).select_related("supplier")
+        self.fields["cases"].queryset = DeregistrationCase.objects.filter(
+            pk__in=[case.pk for case in cases]
+        ).select_related("supplier")
         self.initial.setdefault("held_on", today().strftime("%d.%m.%Y"))
+
+    @property
+    def has_matters(self) -> bool:
+        return bool(self.fields["applications"].queryset) or bool(self.fields["cases"].queryset)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("applications") and not cleaned.get("cases"):
+            self.add_error("applications", _("Choose at least one application for the agenda."))
+        return cleaned
 
 
 class AttendanceForm(forms.Form):
@@ -82,11 +115,24 @@ class ProposalForm(forms.Form):
         widget=_choices(forms.CheckboxSelectMultiple),
     )
 
-    def __init__(self, *args, edition: Edition, **kwargs):
+    def __init__(self, *args, edition: Edition, deregistration: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reasons"].choices = [
             (reason.code, reason.text) for reason in edition.refusal_reasons
         ]
+        proposals = (
+            (AgendaItem.Proposal.DEREGISTER, AgendaItem.Proposal.KEEP)
+            if deregistration
+            else (AgendaItem.Proposal.ADMIT, AgendaItem.Proposal.REFUSE)
+        )
+        self.fields["proposal"].choices = [(p.value, p.label) for p in proposals]
+        if deregistration:
+            # A deregistration is decided on the case's ground: no refusal reasons.
+            del self.fields["reasons"]
+            self.fields["proposal"].error_messages = {
+                **self.fields["proposal"].error_messages,
+                "required": _("Choose whether to propose deregistration or not."),
+            }
 
     def clean(self):
         cleaned = super().clean()

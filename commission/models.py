@@ -224,10 +224,11 @@ class Attendance(models.Model):
 
 
 class AgendaItem(ConcurrentTransitionMixin, models.Model):
-    """One matter on a meeting's agenda: an application now, later a deregistration case or a
-    complaint. The presiding member puts a proposal (admit, or refuse with reasons of the
-    edition's list); the members vote openly; the proposal is adopted only by the majority of
-    the total number of members (2022 p.13), otherwise the item ends without a decision."""
+    """One matter on a meeting's agenda: an application or a deregistration case (a complaint
+    reaches the agenda as the case it opens). The presiding member puts a proposal (admit, or
+    refuse with reasons of the edition's list; for a case: deregister or not); the members vote
+    openly; the proposal is adopted only by the majority of the total number of members (2022
+    p.13), otherwise the item ends without a decision."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("not yet discussed")
@@ -238,6 +239,9 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
     class Proposal(models.TextChoices):
         ADMIT = "admit", _("admit and register")
         REFUSE = "refuse", _("refuse")
+        # On a deregistration case (2022 p.21-22; 2020 p.19).
+        DEREGISTER = "deregister", _("deregister the supplier")
+        KEEP = "keep", _("do not deregister the supplier")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("meeting")
@@ -250,6 +254,14 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="agenda_items",
         verbose_name=_("application"),
+    )
+    deregistration_case = models.ForeignKey(
+        "deregistration.DeregistrationCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("deregistration case"),
     )
     status = FSMField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, protected=True
@@ -271,6 +283,16 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "application"], name="application_once_per_meeting"
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "deregistration_case"], name="case_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(application__isnull=False, deregistration_case__isnull=True)
+                    | models.Q(application__isnull=True, deregistration_case__isnull=False)
+                ),
+                name="item_is_about_one_matter",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,10 +300,25 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
 
     @property
     def edition(self) -> Edition:
-        """The rules edition that decides this item: the one its application was filed under."""
+        """The rules edition that decides this item: the one its application was filed under,
+        or the one its deregistration case was opened under."""
+        if self.deregistration_case_id is not None:
+            return self.deregistration_case.edition
         if self.application is None:
-            raise ValueError("Every agenda item is about an application.")
+            raise ValueError("Every agenda item is about an application or a case.")
         return self.application.edition
+
+    @property
+    def is_deregistration(self) -> bool:
+        """Whether the item is about a deregistration case (2022 p.21-22; 2020 p.19)."""
+        return self.deregistration_case_id is not None
+
+    @property
+    def supplier(self):
+        """The supplier the item's matter is about."""
+        if self.deregistration_case_id is not None:
+            return self.deregistration_case.supplier
+        return self.application.supplier if self.application else None
 
     @transition(field=status, source=Status.PENDING, target=Status.VOTING)
     def start_voting(self) -> None:

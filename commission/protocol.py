@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -36,10 +37,21 @@ def render_protocol(*, item: AgendaItem, number: int, formed_on: datetime.date) 
 def protocol_context(
     *, item: AgendaItem, number: int, formed_on: datetime.date, language: str
 ) -> dict[str, Any]:
-    """What one language version of the protocol says, every value written in ``language``."""
+    """What one language version of the protocol says, every value written in ``language``.
+
+    A deregistration case uses the same layout with its ground (COM-6, choice: the rules give
+    no form for it)."""
     application = item.application
-    edition = application.edition
+    case = item.deregistration_case
+    if case is not None:
+        application = (
+            case.supplier.applications.filter(status="approved")
+            .order_by(F("decided_on").desc(nulls_last=True), "-pk")
+            .first()
+        )
+    edition = item.edition
     meeting = item.meeting
+    supplier = item.supplier
     with override(language):
         votes = list(item.votes.select_related("member", "signature").order_by("member__full_name"))
         presiding = meeting.presided_by
@@ -49,9 +61,14 @@ def protocol_context(
             "number": number,
             "date": formed_on.strftime("%d.%m.%Y"),
             "commission": str(meeting.commission),
-            "supplier_name": application.supplier.name,
-            "identifier": application.supplier.identifier,
-            "activity": "; ".join(str(Offer(code).label) for code in application.offers or ()),
+            "supplier_name": supplier.name,
+            "identifier": supplier.identifier,
+            "activity": "; ".join(
+                str(Offer(code).label) for code in (application.offers if application else ())
+            ),
+            "deregistration": case is not None,
+            "deregister": item.proposal == AgendaItem.Proposal.DEREGISTER,
+            "ground": f"{case.ground_rule.text} ({case.ground_rule.clause})" if case else "",
             "admitted": item.proposal == AgendaItem.Proposal.ADMIT,
             "reasons": [str(edition.refusal_reason(code).text) for code in item.refusal_reasons],
             "members": [_decision(vote) for vote in votes if vote.member != presiding],

@@ -21,6 +21,8 @@ from commission.models import (
     Seat,
     Vote,
 )
+from deregistration import selectors as deregistration_selectors
+from deregistration.models import DeregistrationCase
 from portal.deadlines import today
 from portal.editions import Edition, edition_for
 from portal.models import COMMISSION_ROLES, Region, User
@@ -199,6 +201,17 @@ def inbox_of(user: User) -> list[Application]:
     return applications
 
 
+def region_of_case(case: DeregistrationCase) -> Region:
+    """The region whose commission decides a deregistration case."""
+    return deregistration_selectors.region_of_case(case)
+
+
+def cases_inbox_of(user: User) -> list[DeregistrationCase]:
+    """The deregistration cases the user's commissions decide, not yet decided, the earliest
+    deadline first (2022 p.21-22; 2020 p.19; CAL-2)."""
+    return deregistration_selectors.cases_awaiting_commission(region_ids=workspace_regions(user))
+
+
 def application_for(*, user: User, pk: int) -> Application:
     """An application of the user's regions that has reached the commission; 404 otherwise."""
     return get_object_or_404(
@@ -233,6 +246,7 @@ def item_for(*, user: User, pk: int) -> AgendaItem:
             "meeting__composition",
             "meeting__presided_by",
             "application__supplier",
+            "deregistration_case__supplier",
         ),
         pk=pk,
         meeting__commission__region_id__in=workspace_regions(user),
@@ -246,6 +260,7 @@ def protocol_for(*, user: User, pk: int) -> Protocol:
             "item__meeting__composition",
             "item__meeting__presided_by",
             "item__application__supplier",
+            "item__deregistration_case__supplier",
         ),
         pk=pk,
         commission__region_id__in=workspace_regions(user),

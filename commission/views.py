@@ -48,6 +48,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "commission/workspace/inbox.html",
         {
             "rows": rows,
+            "case_rows": [
+                {"case": case, "deadline": case.decision_deadline}
+                for case in selectors.cases_inbox_of(request.user)
+            ],
             "meetings": selectors.meetings_of(request.user),
             "is_secretary": request.user.roles.filter(role=Role.SECRETARY).exists(),
         },
@@ -110,10 +114,13 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule(request: HttpRequest) -> HttpResponse:
     """The secretary schedules a meeting with an agenda chosen from the inbox (2022 p.13)."""
     inbox = selectors.inbox_of(request.user)
-    form = forms.ScheduleMeetingForm(request.POST or None, inbox=inbox)
+    cases = selectors.cases_inbox_of(request.user)
+    form = forms.ScheduleMeetingForm(request.POST or None, inbox=inbox, cases=cases)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["applications"]
-        commission = selectors.commission_of(region=chosen[0].region)
+        chosen_cases = list(form.cleaned_data["cases"].order_by("decision_due", "opened_at"))
+        region = chosen[0].region if chosen else selectors.region_of_case(chosen_cases[0])
+        commission = selectors.commission_of(region=region)
         try:
             if commission is None:
                 raise services.CommissionActionError()
@@ -122,6 +129,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 secretary=request.user,
                 held_on=form.cleaned_data["held_on"],
                 applications=list(chosen.order_by("review_due", "submitted_at")),
+                cases=chosen_cases,
             )
         except PortalError as error:
             form.add_error(None, str(error))
@@ -140,7 +148,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_page(request, meeting: Meeting, attendance_form=None, error: str = ""):
     is_secretary = selectors.is_secretary_of(meeting=meeting, user=request.user)
-    items = list(meeting.items.select_related("application__supplier", "protocol"))
+    items = list(
+        meeting.items.select_related(
+            "application__supplier", "deregistration_case__supplier", "protocol"
+        )
+    )
     present_ids = {member.pk for member in selectors.present_members(meeting)}
     members = selectors.members_of(meeting.composition)
     if attendance_form is None and is_secretary and meeting.status == Meeting.Status.SCHEDULED:
@@ -215,7 +227,7 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
         and item.status == AgendaItem.Status.PENDING
     )
     if proposal_form is None and may_propose:
-        proposal_form = forms.ProposalForm(edition=edition)
+        proposal_form = forms.ProposalForm(edition=edition, deregistration=item.is_deregistration)
     protocol = Protocol.objects.filter(item=item).first()
     return render(
         request,
@@ -224,6 +236,7 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
             "item": item,
             "meeting": meeting,
             "application": item.application,
+            "case": item.deregistration_case,
             "reasons": [edition.refusal_reason(code).text for code in item.refusal_reasons],
             "tally": selectors.tally_of(item),
             "votes": item.votes.select_related("member").order_by("member__full_name"),
@@ -247,14 +260,16 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The presiding member puts a proposal: admit, or refuse with reasons (COM-8)."""
     item = selectors.item_for(user=request.user, pk=pk)
-    form = forms.ProposalForm(request.POST, edition=item.edition)
+    form = forms.ProposalForm(
+        request.POST, edition=item.edition, deregistration=item.is_deregistration
+    )
     if form.is_valid():
         try:
             services.put_proposal(
                 item=item,
                 by=request.user,
                 proposal=form.cleaned_data["proposal"],
-                reasons=form.cleaned_data["reasons"],
+                reasons=form.cleaned_data.get("reasons", []),
             )
         except PortalError as error:
             form.add_error(None, str(error))
@@ -345,6 +360,8 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
         {
             "protocol": protocol,
             "application": protocol.item.application,
+            "case": protocol.item.deregistration_case,
+            "supplier": protocol.item.supplier,
             "signers": selectors.protocol_signers(protocol),
             "may_sign": selectors.may_sign_protocol(protocol=protocol, user=request.user),
             "may_publish": protocol.status == Protocol.Status.SIGNED
@@ -419,5 +436,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         services.publish_protocol(protocol=protocol, secretary=request.user)
     except PortalError as error:
         return _protocol_page(request, protocol, error=str(error))
-    messages.success(request, _("The protocol is published and the application decided."))
+    messages.success(
+        request,
+        _("The protocol is published and the deregistration decision given effect.")
+        if protocol.item.is_deregistration
+        else _("The protocol is published and the application decided."),
+    )
     return redirect("commission:protocol", pk=protocol.pk)

@@ -14,7 +14,11 @@ from commission import selectors
 from commission.models import AgendaItem, Attendance, Commission, Meeting
 from commission.services.compositions import require_valid_composition
 from commission.services.errors import CommissionActionError
+from deregistration import selectors as deregistration_selectors
+from deregistration import services as deregistration_services
+from deregistration.models import DeregistrationCase
 from portal.audit.services import record
+from portal.deadlines import day_of
 from portal.editions import edition_for
 from portal.models import Role, User
 from suppliers.models import Application
@@ -54,11 +58,13 @@ def schedule_meeting(
     secretary: User,
     held_on: datetime.date,
     applications: Sequence[Application],
+    cases: Sequence[DeregistrationCase] = (),
 ) -> Meeting:
     """The secretary schedules a meeting with its agenda (2022 p.13-14). The composition in
     force on that day must be valid (COM-1); each application must await the decision of this
     region's commission, and is under its review from now on (2020 p.13: accepted and put to the
-    commission)."""
+    commission). Deregistration cases the commission decides follow the applications (2022
+    p.21-22; 2020 p.19)."""
     composition = require_valid_composition(commission=commission, day=held_on)
     if composition.secretary_id != secretary.pk:
         raise NotTheSecretary()
@@ -73,12 +79,26 @@ def schedule_meeting(
         if application.status == Application.Status.SUBMITTED:
             application.take_under_review()
             application.save(update_fields=["status", "updated_at"])
+    for case in cases:
+        if deregistration_selectors.region_of_case(case).pk != commission.region_id:
+            raise NotOnTheAgenda(
+                _("This deregistration case is decided by the commission of another region.")
+            )
+        deregistration_services.put_case_on_agenda(case=case)
     meeting = Meeting.objects.create(
         commission=commission, composition=composition, held_on=held_on, scheduled_by=secretary
     )
     AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, position=position, application=application)
-        for position, application in enumerate(applications, start=1)
+        [
+            *(
+                AgendaItem(meeting=meeting, position=position, application=application)
+                for position, application in enumerate(applications, start=1)
+            ),
+            *(
+                AgendaItem(meeting=meeting, position=position, deregistration_case=case)
+                for position, case in enumerate(cases, start=len(applications) + 1)
+            ),
+        ]
     )
     record(
         actor=secretary,
@@ -88,6 +108,7 @@ def schedule_meeting(
             "held_on": held_on,
             "composition": composition.pk,
             "agenda": [application.pk for application in applications],
+            "cases": [case.pk for case in cases],
         },
         basis=edition_for(held_on).clause_for("quorum"),
         role=Role.SECRETARY,
@@ -176,12 +197,18 @@ def put_proposal(
     *, item: AgendaItem, by: User, proposal: str, reasons: Sequence[str] = ()
 ) -> AgendaItem:
     """The presiding member puts a proposal to the open vote: admit, or refuse with reasons
-    from the edition's list (2022 p.16: four; 2020 p.14: seven)."""
+    from the edition's list (2022 p.16: four; 2020 p.14: seven); on a deregistration case,
+    deregister or not, with no reasons (the ground is the case's; 2022 p.21-22, 2020 p.19)."""
     item = _locked_item(item)
     _require_presiding(item.meeting, by)
     edition = item.edition
     known = {reason.code for reason in edition.refusal_reasons}
-    if proposal == AgendaItem.Proposal.REFUSE:
+    if item.is_deregistration:
+        if proposal not in (AgendaItem.Proposal.DEREGISTER, AgendaItem.Proposal.KEEP):
+            raise ProposalRefused(_("Propose to deregister the supplier or not to."))
+        if reasons:
+            raise ProposalRefused(_("A decision on deregistration has no refusal reasons."))
+    elif proposal == AgendaItem.Proposal.REFUSE:
         if not reasons or set(reasons) - known:
             raise ProposalRefused(_("A refusal names at least one reason from the list."))
     elif proposal == AgendaItem.Proposal.ADMIT:
@@ -197,7 +224,9 @@ def put_proposal(
         action="agenda_item.proposal_put",
         obj=item,
         after={"proposal": proposal, "reasons": list(reasons)},
-        basis=edition.clause_for("refusal_reasons"),
+        basis=item.deregistration_case.ground_rule.clause
+        if item.deregistration_case is not None
+        else edition.clause_for("refusal_reasons"),
         role=Role.MEMBER,
     )
     return item
@@ -218,6 +247,14 @@ def close_item(*, item: AgendaItem, by: User) -> AgendaItem:
         item.record_no_decision()
     item.decided_at = timezone.now()
     item.save()
+    if item.deregistration_case is not None and item.status == AgendaItem.Status.ADOPTED:
+        deregistration_services.record_case_decision(
+            case=item.deregistration_case,
+            outcome=DeregistrationCase.Outcome.DEREGISTER
+            if item.proposal == AgendaItem.Proposal.DEREGISTER
+            else DeregistrationCase.Outcome.KEEP,
+            decided_on=day_of(item.decided_at),
+        )
     record(
         actor=by,
         action="agenda_item.closed",
@@ -242,7 +279,7 @@ def _locked_item(item: AgendaItem) -> AgendaItem:
     """The item under a row lock: the tally of its votes changes one vote at a time."""
     return (
         AgendaItem.objects.select_for_update(of=("self",))
-        .select_related("meeting__composition", "application")
+        .select_related("meeting__composition", "application", "deregistration_case__supplier")
         .get(pk=item.pk)
     )
 

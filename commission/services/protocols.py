@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
 from commission.protocol import render_protocol
 from commission.services.errors import CommissionActionError
+from deregistration import services as deregistration_services
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
@@ -53,7 +54,7 @@ def form_protocol(*, item: AgendaItem, secretary: User) -> Protocol:
             action="protocol.formed",
             obj=protocol,
             after={"number": protocol.number, "year": protocol.year, "sha256": protocol.sha256},
-            basis=protocol_basis(application_of(item).edition),
+            basis=protocol_basis(item.edition),
             role=Role.SECRETARY,
         )
     return protocol
@@ -83,12 +84,16 @@ def _numbered(item: AgendaItem, secretary: User) -> Protocol:
             refusal_reasons=item.refusal_reasons,
             formed_on=formed_on,
         )
+        if item.deregistration_case is not None:
+            deregistration_services.attach_protocol(
+                case=item.deregistration_case, protocol=protocol
+            )
         record(
             actor=secretary,
             action="protocol.numbered",
             obj=protocol,
             after={"number": protocol.number, "year": protocol.year, "item": item.pk},
-            basis=protocol_basis(application_of(item).edition),
+            basis=protocol_basis(item.edition),
             role=Role.SECRETARY,
         )
     return protocol
@@ -96,7 +101,10 @@ def _numbered(item: AgendaItem, secretary: User) -> Protocol:
 
 def _item_for_protocol(item: AgendaItem, secretary: User) -> AgendaItem:
     item = AgendaItem.objects.select_related(
-        "meeting__commission__region", "meeting__composition", "application__supplier"
+        "meeting__commission__region",
+        "meeting__composition",
+        "application__supplier",
+        "deregistration_case__supplier",
     ).get(pk=item.pk)
     if item.meeting.composition.secretary_id != secretary.pk:
         raise ProtocolRefused(_("Only the commission's secretary forms its protocols."))
@@ -128,12 +136,15 @@ def required_signers(protocol: Protocol) -> list[tuple[User, str]]:
 def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSignature:
     """A signature of the protocol's exact PDF (2022 p.13-14; Annex 2). When every required
     signer has signed, the protocol is signed and its publication is due within the edition's
-    working days (2022 p.15: one; COM-7)."""
+    working days (2022 p.15: one; COM-7; of a deregistration, p.23: one; DER-5)."""
     protocol = Protocol.objects.select_related(
-        "item__meeting__composition", "item__meeting__presided_by", "item__application"
+        "item__meeting__composition",
+        "item__meeting__presided_by",
+        "item__application",
+        "item__deregistration_case",
     ).get(pk=protocol.pk)
     capacity = _capacity_of(protocol, signer)
-    edition = application_of(protocol.item).edition
+    edition = protocol.item.edition
     role = Role.SECRETARY if capacity == ProtocolSignature.Capacity.SECRETARY else Role.MEMBER
     verified = verify_document(
         cms=cms, data=bytes(protocol.pdf), purpose=Purpose.SIGN, signer_user=signer, role=role
@@ -153,11 +164,9 @@ def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSi
         if locked.signatures.count() == len(required_signers(protocol)):
             locked.complete_signatures()
             locked.signed_at = timezone.now()
-            locked.publication_due = deadlines.deadline(
-                edition=edition,
-                parameter="protocol_publication_working_days",
-                after=deadlines.day_of(locked.signed_at),
-            ).day
+            locked.publication_due = publication_due(
+                edition=edition, item=protocol.item, signed_on=deadlines.day_of(locked.signed_at)
+            )
             locked.save(update_fields=["status", "signed_at", "publication_due"])
         record(
             actor=signer,
@@ -168,6 +177,22 @@ def sign_protocol(*, protocol: Protocol, signer: User, cms: bytes) -> ProtocolSi
             role=role,
         )
     return signed
+
+
+def publication_due(
+    *, edition: Edition, item: AgendaItem, signed_on: datetime.date
+) -> datetime.date | None:
+    """The last day to publish the protocol of ``item`` signed on ``signed_on``: 2022 p.15 for
+    an application (COM-7), p.23 for a deregistration (DER-5); None where the edition fixes no
+    period (2020 p.19)."""
+    parameter = (
+        "deregistration_protocol_publication_working_days"
+        if item.is_deregistration
+        else "protocol_publication_working_days"
+    )
+    if edition.parameter(parameter) is None:
+        return None
+    return deadlines.deadline(edition=edition, parameter=parameter, after=signed_on).day
 
 
 def _capacity_of(protocol: Protocol, signer: User) -> str:
@@ -189,10 +214,16 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     """The secretary publishes the signed protocol on the portal (2022 p.15; COM-7). The
     application is decided — approved, or refused with the reasons (p.16; SUP-9) — the supplier
     is e-mailed, and on admission it enters every register that fits its kind and offers
-    (p.17; REG-1) with the protocol's number and date."""
+    (p.17; REG-1) with the protocol's number and date. The protocol of a deregistration case
+    gives the decision its effect: the supplier is deregistered with the protocol's number and
+    date, or the case is closed (2022 p.23; DER-5, REG-3)."""
     protocol = (
         Protocol.objects.select_for_update(of=("self",))
-        .select_related("item__meeting__composition", "item__application__supplier")
+        .select_related(
+            "item__meeting__composition",
+            "item__application__supplier",
+            "item__deregistration_case__supplier",
+        )
         .get(pk=protocol.pk)
     )
     if protocol.item.meeting.composition.secretary_id != secretary.pk:
@@ -202,6 +233,8 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     protocol.publish()
     published_at = protocol.published_at = timezone.now()
     protocol.save(update_fields=["status", "published_at"])
+    if protocol.item.is_deregistration:
+        return _publish_deregistration(protocol, secretary, on=deadlines.day_of(published_at))
     application = Application.objects.select_for_update().get(pk=protocol.item.application_id)
     entries = _decide(application, protocol, decided_on=deadlines.day_of(published_at))
     edition = application.edition
@@ -223,6 +256,31 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     from suppliers.services import notify_status_change
 
     notify_status_change(application_id=application.pk, event_key=f"audit:{event.pk}")
+    return protocol
+
+
+def _publish_deregistration(protocol: Protocol, secretary: User, *, on: datetime.date) -> Protocol:
+    case = protocol.item.deregistration_case
+    assert case is not None
+    edition = case.edition
+    case = deregistration_services.give_effect_to_decision(
+        case=case, protocol=protocol, on=on, actor=secretary
+    )
+    record(
+        actor=secretary,
+        action="protocol.published",
+        obj=protocol,
+        after={
+            "deregistration_case": case.pk,
+            "decision": protocol.decision,
+            "ground": case.ground,
+            "status": case.status,
+            "overdue": protocol.publication_due is not None
+            and deadlines.today() > protocol.publication_due,
+        },
+        basis=edition.clause_for("deregistration_protocol_publication_working_days"),
+        role=Role.SECRETARY,
+    )
     return protocol
 
 
@@ -258,7 +316,7 @@ def _decide(
 
 
 def application_of(item: AgendaItem) -> Application:
-    """The application an item decides (items on deregistration cases come with that issue)."""
+    """The application an item decides (an item on a deregistration case has none)."""
     if item.application is None:
         raise ProtocolRefused(_("This agenda item is not about an application."))
     return item.application

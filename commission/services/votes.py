@@ -28,16 +28,23 @@ class VoteRefused(CommissionActionError):
 def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
     """The exact text a member signs for a vote (shown to them before signing)."""
     meeting = item.meeting
-    application = item.application
-    assert application is not None, "every agenda item is about an application"
-    edition = application.edition
+    edition = item.edition
+    supplier = item.supplier
     reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
+    case = item.deregistration_case
+    if case is not None:
+        matter = [
+            (_("Deregistration case"), f"№ {case.pk}"),
+            (_("Ground"), f"{case.ground_rule.text} ({case.ground_rule.clause})"),
+        ]
+    else:
+        matter = [(_("Application"), f"№ {item.application_id}")]
     labelled = [
         (_("Commission"), str(meeting.commission)),
         (_("Meeting"), f"{meeting.held_on:%d.%m.%Y}, № {meeting.pk}"),
         (_("Agenda item"), str(item.position)),
-        (_("Supplier"), f"{application.supplier} ({application.supplier.identifier})"),
-        (_("Application"), f"№ {application.pk}"),
+        (_("Supplier"), f"{supplier} ({supplier.identifier})"),
+        *matter,
         (_("Proposal"), item.get_proposal_display()),
         *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
         (_("Member"), f"{member.full_name} ({member.iin})"),
@@ -58,7 +65,10 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
     if choice not in Vote.Choice.values:
         raise VoteRefused(_("Vote for or against the proposal."))
     item = AgendaItem.objects.select_related(
-        "meeting__commission__region", "meeting__composition", "application__supplier"
+        "meeting__commission__region",
+        "meeting__composition",
+        "application__supplier",
+        "deregistration_case__supplier",
     ).get(pk=item.pk)
     _ensure_may_vote(item, member)
     document = vote_document(item=item, member=member, choice=choice)
@@ -70,6 +80,7 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             locked = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
             locked.meeting = item.meeting
             locked.application = item.application
+            locked.deregistration_case = item.deregistration_case
             _ensure_may_vote(locked, member)
             if vote_document(item=locked, member=member, choice=choice) != document:
                 raise VoteRefused(_("The proposal changed while you signed. Sign again."))

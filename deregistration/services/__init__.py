@@ -1,13 +1,24 @@
-"""State changes of deregistration (DER-1 … DER-6): open a case, decide it, deregister."""
+"""State changes of deregistration (DER-1 … DER-6): open a case, put it on an agenda, record
+the commission's decision, give it effect, deregister."""
 
 from deregistration.services.cases import (
     DeregistrationRefused,
     deregister_supplier,
     open_case,
 )
+from deregistration.services.decisions import (
+    attach_protocol,
+    give_effect_to_decision,
+    put_case_on_agenda,
+    record_case_decision,
+)
 
 __all__ = [
     "DeregistrationRefused",
+    "attach_protocol",
     "deregister_supplier",
+    "give_effect_to_decision",
     "open_case",
+    "put_case_on_agenda",
+    "record_case_decision",
 ]

@@ -50,3 +50,34 @@ def registered_supplier(
         for register in registers
     )
     return application
+
+
+def astana_supplier(*, admitted_on: datetime.date, **fields):
+    """A supplier admitted by the Astana commission (``load_demo``'s) on ``admitted_on``."""
+    from tests.factories import RegionFactory
+    from tests.suppliers.factories import ASTANA_KATO
+
+    return registered_supplier(
+        admitted_on=admitted_on, region=RegionFactory(kato=ASTANA_KATO), **fields
+    )
+
+
+def meeting_on_cases(commission, cases, *, absent: int = 0):
+    """An open meeting of ``commission`` today with ``cases`` on its agenda, every member but
+    ``absent`` of them present."""
+    from commission import selectors, services
+    from tests.commission.helpers import chair
+
+    composition = commission.compositions.get()
+    meeting = services.schedule_meeting(
+        commission=commission,
+        secretary=composition.secretary,
+        held_on=composition.effective_from,
+        applications=[],
+        cases=cases,
+    )
+    members = selectors.members_of(composition)
+    services.record_attendance(
+        meeting=meeting, secretary=composition.secretary, present=members[: len(members) - absent]
+    )
+    return services.open_meeting(meeting=meeting, by=chair(commission))
