@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commission import views
+from commission import complaint_views, views
 
 app_name = "commission"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol-pdf"),
     path("protocols/<int:pk>/sign/", views.sign_protocol, name="sign-protocol"),
     path("protocols/<int:pk>/publish/", views.publish, name="publish"),
+    path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),
+    path(
+        "complaints/<int:pk>/documents/<int:document_pk>/",
+        complaint_views.complaint_document,
+        name="complaint-document",
+    ),
 ]
 
 

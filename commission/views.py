@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from commission import forms, selectors, services
 from commission.models import AgendaItem, Meeting, Protocol
+from deregistration import selectors as complaint_selectors
+from deregistration.complaints import Complaint
 from egov_gateway.eds.flow import signature_step
 from portal.access import role_required
 from portal.errors import PortalError
@@ -52,6 +54,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 {"case": case, "deadline": case.decision_deadline}
                 for case in selectors.cases_inbox_of(request.user)
             ],
+            "complaints": complaint_selectors.complaints_for_region(
+                region_ids=selectors.workspace_regions(request.user)
+            ).filter(status__in=[Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW]),
             "meetings": selectors.meetings_of(request.user),
             "is_secretary": request.user.roles.filter(role=Role.SECRETARY).exists(),
         },

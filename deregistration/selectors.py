@@ -121,13 +121,17 @@ def complaint_against(*, supplier_id: int, pk: int) -> Complaint:
     return complaint
 
 
-def complaints_for_region(*, region_ids: list[int]) -> QuerySet[Complaint]:
+def complaints_for_region(*, region_ids: Iterable[int]) -> QuerySet[Complaint]:
     """Posted complaints against suppliers registered in the regions (the commission's inbox),
     the earliest review deadline first (CAL-2)."""
+    ids = list(region_ids)
     return (
-        Complaint.objects.filter(supplier__region_id__in=region_ids)
+        Complaint.objects.filter(
+            Q(supplier__register_entries__region_id__in=ids) | Q(supplier__region_id__in=ids)
+        )
         .exclude(status=Complaint.Status.DRAFT)
         .select_related("supplier", "case")
+        .distinct()
         .order_by("review_due", "pk")
     )
 

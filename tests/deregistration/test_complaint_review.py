@@ -137,3 +137,24 @@ def test_a_second_complaint_joins_the_case_going_on_and_follows_its_decision(
     item = meeting_on_cases(commission, [first.case]).items.get()
     decided(trusted, commission, item, votes_for=5, proposal=AgendaItem.Proposal.DEREGISTER)
     assert set(Complaint.objects.values_list("status", flat=True)) == {"decided"}
+
+
+@pytest.mark.req("DER-3", "CAL-2")
+def test_the_commission_finds_the_complaint_in_its_inbox_with_its_deadlines(
+    client, commission, trusted, private_media
+):
+    from django.urls import reverse
+
+    supplier = astana_supplier(admitted_on=ADMITTED).supplier
+    complaint = posted_complaint(trusted, supplier)
+    client.force_login(secretary_of(commission))
+    inbox = client.get(reverse("commission:inbox")).content.decode()
+    url = reverse("commission:complaint", args=[complaint.pk])
+    assert url in inbox
+    assert f"{complaint.review_deadline.day:%d.%m.%Y}" in inbox
+    page = client.get(url).content.decode()
+    assert "The wheelchair is 10 kg heavier" in page
+    assert "photo.pdf" in page
+    item = meeting_on_cases(commission, [complaint.case]).items.get()
+    assert url in client.get(reverse("commission:item", args=[item.pk])).content.decode()
+    assert reverse("commission:item", args=[item.pk]) in client.get(url).content.decode()
