@@ -415,40 +415,70 @@ def answer_complaint(
     return complaint
 
 
-# What each state of a case means for the complaints that joined it.
-_FOLLOW = {
-    DeregistrationCase.Status.UNDER_REVIEW: ("put_on_agenda", Complaint.Status.UNDER_REVIEW),
-    DeregistrationCase.Status.DECIDED: ("decide", Complaint.Status.DECIDED),
+# What each state of a case means for the complaints that joined it: (the complaints' states
+# that move, the transitions in order, the state they reach).
+_FOLLOW: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    DeregistrationCase.Status.UNDER_REVIEW: (
+        (Complaint.Status.POSTED,),
+        ("put_on_agenda",),
+        Complaint.Status.UNDER_REVIEW,
+    ),
+    # The vote decides the complaints that were on the agenda with the case, not those that
+    # joined it afterwards.
+    DeregistrationCase.Status.DECIDED: (
+        (Complaint.Status.UNDER_REVIEW,),
+        ("decide",),
+        Complaint.Status.DECIDED,
+    ),
     DeregistrationCase.Status.DEREGISTERED: (
-        "supplier_deregistered",
+        (Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW, Complaint.Status.DECIDED),
+        ("decide", "supplier_deregistered"),
         Complaint.Status.SUPPLIER_DEREGISTERED,
     ),
-    DeregistrationCase.Status.DISMISSED: ("close", Complaint.Status.CLOSED),
-    DeregistrationCase.Status.WITHDRAWN: ("close", Complaint.Status.CLOSED),
+    DeregistrationCase.Status.DISMISSED: (
+        (Complaint.Status.UNDER_REVIEW, Complaint.Status.DECIDED),
+        ("close",),
+        Complaint.Status.CLOSED,
+    ),
+    DeregistrationCase.Status.WITHDRAWN: (
+        (Complaint.Status.UNDER_REVIEW, Complaint.Status.DECIDED),
+        ("close",),
+        Complaint.Status.CLOSED,
+    ),
 }
+_CLOSED_CASES = (DeregistrationCase.Status.DISMISSED, DeregistrationCase.Status.WITHDRAWN)
 
 
 def follow_case(*, case: DeregistrationCase) -> list[Complaint]:
     """Move the complaints of ``case`` to the step the case has reached (on the agenda, decided,
     the supplier deregistered, closed), auditing each move and telling the complainant of the
     decision and of its effect (DER-3: the complainant sees each step). Runs in the caller's
-    transaction, the one that moved the case; a complaint already there is left as it is."""
+    transaction, the one that moved the case; a complaint already there is left as it is.
+
+    A complaint that joined the case after it went on the agenda is not decided by that vote:
+    if the case ends without deregistration, the complaint goes on in a new case of its own
+    (its review deadline stays the one counted from its posting)."""
     follow = _FOLLOW.get(case.status)
     if follow is None:
         return []
-    transition, target = follow
+    sources, transitions, target = follow
     moved = []
     with transaction.atomic():
-        complaints = Complaint.objects.select_for_update().filter(case_id=case.pk)
-        for complaint in complaints.exclude(status__in=[Complaint.Status.DRAFT, target]):
-            if target == Complaint.Status.SUPPLIER_DEREGISTERED and complaint.status in (
-                Complaint.Status.POSTED,
-                Complaint.Status.UNDER_REVIEW,
-            ):
-                complaint.decide()
-            if target != Complaint.Status.CLOSED and complaint.status == Complaint.Status.CLOSED:
+        complaints = list(
+            Complaint.objects.select_for_update()
+            .select_related("complainant", "supplier")
+            .filter(case_id=case.pk)
+        )
+        for complaint in complaints:
+            if case.status in _CLOSED_CASES and complaint.status == Complaint.Status.POSTED:
+                _move_to_new_case(complaint, old=case)
                 continue
-            getattr(complaint, transition)()
+            if complaint.status not in sources:
+                continue
+            for name in transitions:
+                if name == "decide" and complaint.status == Complaint.Status.DECIDED:
+                    continue
+                getattr(complaint, name)()
             if target in (Complaint.Status.SUPPLIER_DEREGISTERED, Complaint.Status.CLOSED):
                 complaint.closed_at = timezone.now()
             complaint.save(update_fields=["status", "closed_at"])
@@ -472,6 +502,25 @@ def follow_case(*, case: DeregistrationCase) -> list[Complaint]:
                 )
             moved.append(complaint)
     return moved
+
+
+def _move_to_new_case(complaint: Complaint, *, old: DeregistrationCase) -> None:
+    """A complaint no vote has decided goes on in a case of its own when its case closes."""
+    case = open_case(
+        supplier=complaint.supplier,
+        ground=NON_PERFORMANCE,
+        source=DeregistrationCase.Source.COMPLAINT,
+        evidence={"complaint": complaint.pk, "previous_case": old.pk},
+    )
+    complaint.case = case
+    complaint.save(update_fields=["case"])
+    record(
+        actor=None,
+        action="complaint.moved_to_case",
+        obj=complaint,
+        after={"case": case.pk, "previous_case": old.pk},
+        basis=complaint.kind_rule.clause,
+    )
 
 
 def supplier_recipient(*, supplier_id: int) -> Recipient:

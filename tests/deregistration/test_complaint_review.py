@@ -158,3 +158,28 @@ def test_the_commission_finds_the_complaint_in_its_inbox_with_its_deadlines(
     item = meeting_on_cases(commission, [complaint.case]).items.get()
     assert url in client.get(reverse("commission:item", args=[item.pk])).content.decode()
     assert reverse("commission:item", args=[item.pk]) in client.get(url).content.decode()
+
+
+@pytest.mark.req("DER-3")
+def test_a_complaint_joining_after_the_agenda_is_not_decided_by_that_vote(
+    commission, trusted, private_media
+):
+    supplier = astana_supplier(admitted_on=ADMITTED).supplier
+    first = posted_complaint(trusted, supplier)
+    item = meeting_on_cases(commission, [first.case]).items.get()
+    late = posted_complaint(trusted, supplier)
+    assert late.case_id == first.case_id
+    decided(trusted, commission, item, votes_for=5, proposal=AgendaItem.Proposal.KEEP)
+    late.refresh_from_db()
+    assert late.status == Complaint.Status.POSTED
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+    first.refresh_from_db()
+    late.refresh_from_db()
+    assert first.status == Complaint.Status.CLOSED
+    # The late complaint goes on in a case of its own, to a later agenda.
+    assert late.status == Complaint.Status.POSTED
+    assert late.case_id != first.case_id
+    assert late.case.status == DeregistrationCase.Status.OPEN
+    assert late.case in selectors.cases_awaiting_commission(region_ids=[commission.region_id])
