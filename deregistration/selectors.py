@@ -198,11 +198,20 @@ def steps_of(complaint: Complaint, *, on: datetime.date | None = None) -> list[S
                 "day": f"{review_deadline.day:%d.%m.%Y}",
                 "clause": review_deadline.clause,
             }
+        meeting_day = None
+        if case is not None and status != Complaint.Status.POSTED:
+            item = case.agenda_items.select_related("meeting").order_by("-meeting__held_on").first()
+            if item is not None:
+                meeting_day = item.meeting.held_on
+                text = _("On the agenda of the meeting of %(day)s; %(deadline)s") % {
+                    "day": f"{meeting_day:%d.%m.%Y}",
+                    "deadline": text,
+                }
         steps.append(
             Step(
                 _("The commission reviews the complaint at a meeting"),
                 status != Complaint.Status.POSTED and complaint.is_posted,
-                review_deadline.day,
+                meeting_day or review_deadline.day,
                 text,
             )
         )

@@ -68,6 +68,10 @@ def test_a_violation_found_by_vote_deregisters_the_supplier_on_ground_5_when_pub
     item = meeting_on_cases(commission, [case]).items.get()
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.UNDER_REVIEW
+    review = selectors.steps_of(complaint)[-1]
+    assert review.done
+    assert review.day == item.meeting.held_on
+    assert f"{item.meeting.held_on:%d.%m.%Y}" in str(review.text)
 
     decided(trusted, commission, item, votes_for=5, proposal=AgendaItem.Proposal.DEREGISTER)
     complaint.refresh_from_db()

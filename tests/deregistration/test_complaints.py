@@ -284,3 +284,27 @@ def test_the_supplier_answers_with_documents_within_its_window_only(
     assert Notification.objects.filter(
         object_id=str(complaint.pk), template__endswith="answered", recipient="recipient@example.kz"
     ).exists()
+
+
+@pytest.mark.req("E20-8", "CAL-2")
+def test_under_edition_2020_a_complaint_opens_a_case_on_ground_4_reviewed_within_10_working_days(
+    trust_test_pki, private_media, recipient
+):
+    supplier = registered_supplier(
+        edition_code="2020", admitted_on=datetime.date(2020, 9, 1)
+    ).supplier
+    posted_on = datetime.date(2021, 6, 10)
+    complaint = posted(
+        trust_test_pki,
+        recipient,
+        supplier,
+        on=posted_on,
+        learned_on=datetime.date(2021, 6, 1),
+        kind="price_changed",
+    )
+    assert complaint.edition_code == "2020"
+    assert complaint.kind_rule.clause == "2020 p.18(4)"
+    assert complaint.case.ground_rule.number == 4
+    assert complaint.review_deadline.day == add_working_days(posted_on, 10)
+    assert complaint.review_deadline.clause == "2020 p.18"
+    assert "2020 p.15(4)" in bytes(complaint.signature.document).decode()
