@@ -8,6 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from deregistration.models import DeregistrationCase
 
@@ -57,3 +58,43 @@ def cases_awaiting_commission(*, region_ids: Iterable[int]) -> list[Deregistrati
 def cases_of_supplier(*, supplier_id: int) -> QuerySet[DeregistrationCase]:
     """Every case of a supplier, the latest first."""
     return DeregistrationCase.objects.filter(supplier_id=supplier_id).select_related("protocol")
+
+
+def is_registered(*, supplier_id: int) -> bool:
+    """Whether the supplier stands in at least one active register today."""
+    RegisterEntry = apps.get_model("registers", "RegisterEntry")  # noqa: N806
+    return RegisterEntry.objects.filter(
+        supplier_id=supplier_id, deregistered_on__isnull=True
+    ).exists()
+
+
+def own_application_refusal(*, supplier_id: int) -> str:
+    """Why the supplier may not apply for its deregistration now, in words; empty when it may
+    (2022 p.19(1); 2020 p.15(1)): it must be registered, and have no own application with the
+    commission already."""
+    if not is_registered(supplier_id=supplier_id):
+        return str(_("You are not registered on the portal, so there is nothing to deregister."))
+    going = DeregistrationCase.objects.filter(
+        supplier_id=supplier_id,
+        ground="own_application",
+        status__in=DeregistrationCase.ACTIVE_STATES,
+    ).first()
+    if going is not None:
+        return str(
+            _(
+                "Your application for deregistration of %(date)s is with the commission. You "
+                "can follow it on its page."
+            )
+            % {"date": f"{going.opened_on:%d.%m.%Y}"}
+        )
+    return ""
+
+
+def own_applications_of(*, supplier_id: int) -> QuerySet[Any]:
+    """The supplier's signed applications for deregistration with their cases, latest first."""
+    DeregistrationApplication = apps.get_model(  # noqa: N806
+        "deregistration", "DeregistrationApplication"
+    )
+    return DeregistrationApplication.objects.filter(
+        supplier_id=supplier_id, signature__isnull=False
+    ).select_related("case", "case__protocol")
