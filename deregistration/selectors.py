@@ -98,3 +98,36 @@ def own_applications_of(*, supplier_id: int) -> QuerySet[Any]:
     return DeregistrationApplication.objects.filter(
         supplier_id=supplier_id, signature__isnull=False
     ).select_related("case", "case__protocol")
+
+
+def obligations_surviving(*, case: DeregistrationCase) -> list[DeregistrationCase]:
+    """What the supplier still owes after ``case`` deregistered it (2022 p.23; DER-6): on the
+    grounds that do not release it (2022: 1, 3 and 4), every other case against it that was open
+    on the day of deregistration — a complaint's case above all — stays visible and is handled
+    to its end; none on the other grounds, nor under edition 2020 (it has no such rule)."""
+    if case.deregistered_on is None or not case.ground_rule.obligations_survive:
+        return []
+    day = case.deregistered_on
+    others = (
+        DeregistrationCase.objects.filter(supplier_id=case.supplier_id, opened_on__lte=day)
+        .exclude(pk=case.pk)
+        .select_related("protocol")
+        .order_by("opened_on", "pk")
+    )
+    return [
+        other
+        for other in others
+        if other.is_active or (other.closed_at is not None and other.closed_at.date() >= day)
+    ]
+
+
+def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
+    """The cases still going against the supplier, registered or not (DER-6: shown in the
+    cabinet with their deadlines until they end)."""
+    return list(
+        DeregistrationCase.objects.filter(
+            supplier_id=supplier_id, status__in=DeregistrationCase.ACTIVE_STATES
+        )
+        .exclude(ground="own_application")
+        .order_by("decision_due", "opened_at", "pk")
+    )

@@ -58,6 +58,8 @@ def cabinet(request: HttpRequest) -> HttpResponse:
             "deregistrations": deregistration_selectors.own_applications_of(
                 supplier_id=supplier.pk
             ),
+            # Obligations that outlive a deregistration stay in view (2022 p.23; DER-6).
+            "open_cases": deregistration_selectors.open_cases_against(supplier_id=supplier.pk),
         },
     )
 
