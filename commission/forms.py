@@ -82,7 +82,12 @@ class ScheduleMeetingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("applications") and not cleaned.get("cases"):
-            self.add_error("applications", _("Choose at least one application for the agenda."))
+            if self.fields["applications"].queryset or not self.fields["cases"].queryset:
+                self.add_error(
+                    "applications", _("Choose at least one application for the agenda.")
+                )
+            else:
+                self.add_error("cases", _("Choose at least one case for the agenda."))
         return cleaned
 
 

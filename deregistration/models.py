@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -203,7 +204,105 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+class DeregistrationApplication(models.Model):
+    """The supplier's application for deregistration (Заявление на снятие с регистрации; 2022
+    p.19(1), Annex 3; 2020 p.15(1), Annex 2): what the supplier entered, in the form's order, and
+    the exact PDF it signed with EDS (both official languages in one document).
+
+    Preparing again makes a new row. Once ``signature`` is set the row can be neither changed
+    nor deleted (a database trigger refuses both): the signed bytes never change.
+    """
+
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.PROTECT,
+        related_name="deregistration_applications",
+        verbose_name=_("supplier"),
+    )
+    edition_code = models.CharField(_("rules edition"), max_length=10)
+    # The form's fields in its order (2022 Annex 3; 2020 Annex 2).
+    name = models.CharField(_("name of the supplier"), max_length=500)
+    identifier = models.CharField(_("BIN/IIN"), max_length=12)
+    registration_number = models.CharField(
+        _("state registration number"), max_length=50, blank=True
+    )
+    activity = models.CharField(_("kind of activity"), max_length=500)
+    legal_address = models.CharField(_("legal address"), max_length=500)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("contact phone"), max_length=50)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    activity_address = models.CharField(
+        _("address of the place of activity"), max_length=500, blank=True
+    )
+    confirms_contacts = models.BooleanField(_("the contacts are official"), default=False)
+    confirms_documents = models.BooleanField(_("the documents are true and valid"), default=False)
+    consent_personal_data = models.BooleanField(
+        _("consent to the processing of personal data"), default=False
+    )
+    signer_name = models.CharField(_("signed by"), max_length=255)
+    form_date = models.DateField(_("date of the form"))
+    language = models.CharField(_("language of notifications"), max_length=5, blank=True)
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prepared by"),
+    )
+    prepared_at = models.DateTimeField(_("prepared at"), default=timezone.now)
+    signature = models.OneToOneField(
+        "eds.Signature",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signature"),
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    case = models.OneToOneField(
+        DeregistrationCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("deregistration case"),
+    )
+
+    class Meta:
+        ordering = ["-prepared_at", "-pk"]
+        verbose_name = _("application for deregistration")
+        verbose_name_plural = _("applications for deregistration")
+        triggers = [
+            pgtrigger.Protect(
+                name="dereg_application_immutable_once_signed",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__signature__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Application for deregistration No. %(number)s (%(supplier)s)")
+            % {"number": self.pk, "supplier": self.name}
+        )
+
+    @property
+    def edition(self) -> Edition:
+        return edition_by_code(self.edition_code)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signature_id is not None
+
+
 # Complaints of recipients live in their own module; imported here so that Django registers them.
 from deregistration.complaints import Complaint, ComplaintDocument  # noqa: E402
 
-__all__ = ["Complaint", "ComplaintDocument", "DeregistrationCase", "add_years"]
+__all__ = [
+    "Complaint",
+    "ComplaintDocument",
+    "DeregistrationApplication",
+    "DeregistrationCase",
+    "add_years",
+]

@@ -70,6 +70,79 @@ def cases_of_supplier(*, supplier_id: int) -> QuerySet[DeregistrationCase]:
     return DeregistrationCase.objects.filter(supplier_id=supplier_id).select_related("protocol")
 
 
+def is_registered(*, supplier_id: int) -> bool:
+    """Whether the supplier stands in at least one active register today."""
+    RegisterEntry = apps.get_model("registers", "RegisterEntry")  # noqa: N806
+    return RegisterEntry.objects.filter(
+        supplier_id=supplier_id, deregistered_on__isnull=True
+    ).exists()
+
+
+def own_application_refusal(*, supplier_id: int) -> str:
+    """Why the supplier may not apply for its deregistration now, in words; empty when it may
+    (2022 p.19(1); 2020 p.15(1)): it must be registered, and have no own application with the
+    commission already."""
+    if not is_registered(supplier_id=supplier_id):
+        return str(_("You are not registered on the portal, so there is nothing to deregister."))
+    going = DeregistrationCase.objects.filter(
+        supplier_id=supplier_id,
+        ground="own_application",
+        status__in=DeregistrationCase.ACTIVE_STATES,
+    ).first()
+    if going is not None:
+        return str(
+            _(
+                "Your application for deregistration of %(date)s is with the commission. You "
+                "can follow it on its page."
+            )
+            % {"date": f"{going.opened_on:%d.%m.%Y}"}
+        )
+    return ""
+
+
+def own_applications_of(*, supplier_id: int) -> QuerySet[Any]:
+    """The supplier's signed applications for deregistration with their cases, latest first."""
+    DeregistrationApplication = apps.get_model(  # noqa: N806
+        "deregistration", "DeregistrationApplication"
+    )
+    return DeregistrationApplication.objects.filter(
+        supplier_id=supplier_id, signature__isnull=False
+    ).select_related("case", "case__protocol")
+
+
+def obligations_surviving(*, case: DeregistrationCase) -> list[DeregistrationCase]:
+    """What the supplier still owes after ``case`` deregistered it (2022 p.23; DER-6): on the
+    grounds that do not release it (2022: 1, 3 and 4), every other case against it that was open
+    on the day of deregistration — a complaint's case above all — stays visible and is handled
+    to its end; none on the other grounds, nor under edition 2020 (it has no such rule)."""
+    if case.deregistered_on is None or not case.ground_rule.obligations_survive:
+        return []
+    day = case.deregistered_on
+    others = (
+        DeregistrationCase.objects.filter(supplier_id=case.supplier_id, opened_on__lte=day)
+        .exclude(pk=case.pk)
+        .select_related("protocol")
+        .order_by("opened_on", "pk")
+    )
+    return [
+        other
+        for other in others
+        if other.is_active or (other.closed_at is not None and other.closed_at.date() >= day)
+    ]
+
+
+def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
+    """The cases still going against the supplier, registered or not (DER-6: shown in the
+    cabinet with their deadlines until they end)."""
+    return list(
+        DeregistrationCase.objects.filter(
+            supplier_id=supplier_id, status__in=DeregistrationCase.ACTIVE_STATES
+        )
+        .exclude(ground="own_application")
+        .order_by("decision_due", "opened_at", "pk")
+    )
+
+
 # --- complaints (DER-3, E20-8) ---
 
 
@@ -81,12 +154,6 @@ def registered_suppliers() -> QuerySet[Any]:
         supplier=OuterRef("pk"), deregistered_on__isnull=True
     )
     return Supplier.objects.filter(Exists(open_entries)).order_by("name", "pk")
-
-
-def is_registered(*, supplier_id: int) -> bool:
-    return RegisterEntry.objects.filter(
-        supplier_id=supplier_id, deregistered_on__isnull=True
-    ).exists()
 
 
 def complaints_of(*, complainant: User) -> QuerySet[Complaint]:

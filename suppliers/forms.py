@@ -9,7 +9,7 @@ may be saved half-filled on every step, and what is missing is said by the compl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django import forms
 from django.conf import settings
@@ -615,3 +615,98 @@ class AnnexLanguageForm(forms.Form):
         widget=_choices(forms.RadioSelect),
         error_messages={"required": _("Choose the language of the application.")},
     )
+
+
+class DeregistrationApplicationForm(forms.Form):
+    """The application for deregistration (2022 p.19(1), Annex 3; 2020 p.15(1), Annex 2): the
+    form's fields in its order, prefilled from the supplier's data; no reason field and no
+    consent to publication (the forms have neither)."""
+
+    name = forms.CharField(
+        label=_("Full name of the supplier, or surname, first name and patronymic (if any)"),
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Enter the name of the supplier.")},
+    )
+    identifier = forms.CharField(
+        label=_("BIN or IIN"),
+        disabled=True,
+        required=False,
+        widget=forms.TextInput(),
+    )
+    registration_number = forms.CharField(
+        label=_("State registration number"),
+        max_length=50,
+        required=False,
+        help_text=_("If you have one."),
+        widget=forms.TextInput(),
+    )
+    activity = forms.CharField(
+        label=_("Kind of activity"),
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Enter the kind of activity.")},
+    )
+    legal_address = forms.CharField(
+        label=_("Legal address"),
+        max_length=500,
+        help_text=_("Region, city, district, settlement, street, house or building number."),
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "street-address"}),
+        error_messages={"required": _("Enter the legal address.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={**TEXT, "autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the e-mail address."),
+            "invalid": _("Enter an e-mail address in the right form, like name@example.kz."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=50,
+        help_text=_("With the area code, for example +7 7172 12 34 56."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter the contact phone.")},
+    )
+    fax = forms.CharField(
+        label=_("Fax"),
+        max_length=50,
+        required=False,
+        help_text=_("If you have one."),
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    activity_address = forms.CharField(
+        label=_("Address of the place of activity"),
+        max_length=500,
+        help_text=_("Region, city, district, settlement, street, house or building number."),
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Enter the address of the place of activity.")},
+    )
+    confirms_contacts = forms.BooleanField(
+        label=_(
+            "I confirm that all the data given are official contacts, to which any information "
+            "on the provision of services and (or) sale of goods may be sent"
+        ),
+        error_messages={"required": _("Confirm that the data given are official contacts.")},
+    )
+    confirms_documents = forms.BooleanField(
+        label=_("I confirm that all the attached documents are true and valid"),
+        error_messages={"required": _("Confirm that the documents are true and valid.")},
+    )
+    consent_personal_data = forms.BooleanField(
+        label=_(
+            "I consent to the collection and processing of my personal data of limited access "
+            "that are a secret protected by law, contained in information systems, for "
+            "registration and use of the Social Services Portal"
+        ),
+        error_messages={"required": _("Give your consent to the processing of personal data.")},
+    )
+
+    def __init__(self, *args, fields: Sequence[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        self.order_fields(fields)

@@ -31,6 +31,23 @@ urlpatterns = [
         name="annex-pdf",
     ),
     path("documents/<int:pk>/", views.document, name="document"),
+    # The supplier's own application for deregistration (2022 Annex 3; 2020 Annex 2).
+    path("deregistration/", views.deregistration, name="deregistration"),
+    path(
+        "deregistration/<int:pk>/sign/",
+        views.deregistration_sign,
+        name="deregistration-sign",
+    ),
+    path(
+        "deregistration/<int:pk>/",
+        views.deregistration_status,
+        name="deregistration-status",
+    ),
+    path(
+        "deregistration/<int:pk>/pdf/",
+        views.deregistration_pdf,
+        name="deregistration-pdf",
+    ),
     path("complaints/", complaint_views.complaints, name="complaints"),
     path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),
     path(

@@ -1,6 +1,11 @@
 """State changes of deregistration (DER-1 … DER-6): open a case, put it on an agenda, record
 the commission's decision, give it effect, deregister."""
 
+from deregistration.services.applications import (
+    DeregistrationApplicationStale,
+    file_deregistration_application,
+    prepare_deregistration_application,
+)
 from deregistration.services.cases import (
     DeregistrationRefused,
     deregister_supplier,
@@ -14,6 +19,9 @@ from deregistration.services.decisions import (
 )
 
 __all__ = [
+    "DeregistrationApplicationStale",
+    "file_deregistration_application",
+    "prepare_deregistration_application",
     "DeregistrationRefused",
     "attach_protocol",
     "deregister_supplier",

@@ -15,6 +15,12 @@ from suppliers.views.common import (
     cabinet_page,
     may_sign_for,
 )
+from suppliers.views.deregistration import (
+    deregistration,
+    deregistration_pdf,
+    deregistration_sign,
+    deregistration_status,
+)
 from suppliers.views.documents import annex_pdf, document, upload_prefix
 from suppliers.views.sections import SectionPage, application, section
 from suppliers.views.start import START_OFFERS_SESSION_KEY, cabinet, new_application, offer, start
@@ -36,6 +42,10 @@ __all__ = [
     "cabinet_page",
     "check_answers",
     "completeness",
+    "deregistration",
+    "deregistration_pdf",
+    "deregistration_sign",
+    "deregistration_status",
     "document",
     "may_sign_for",
     "new_application",

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deregistration import selectors as deregistration_selectors
 from deregistration.eligibility import admission_eligibility
 from egov_gateway.eds.flow import signature_step
 from portal.editions import edition_for
@@ -49,6 +50,16 @@ def cabinet(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "draft": draft,
             "eligibility": eligibility,
+            # The own application for deregistration (2022 p.19(1); DER-4).
+            "registered": deregistration_selectors.is_registered(supplier_id=supplier.pk),
+            "deregistration_refusal": deregistration_selectors.own_application_refusal(
+                supplier_id=supplier.pk
+            ),
+            "deregistrations": deregistration_selectors.own_applications_of(
+                supplier_id=supplier.pk
+            ),
+            # Obligations that outlive a deregistration stay in view (2022 p.23; DER-6).
+            "open_cases": deregistration_selectors.open_cases_against(supplier_id=supplier.pk),
         },
     )
 

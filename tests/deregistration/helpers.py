@@ -81,3 +81,27 @@ def meeting_on_cases(commission, cases, *, absent: int = 0):
         meeting=meeting, secretary=composition.secretary, present=members[: len(members) - absent]
     )
     return services.open_meeting(meeting=meeting, by=chair(commission))
+
+
+def deregistered(application, *, ground: str, on: datetime.date, state_source: str = ""):
+    """The supplier of ``application`` deregistered on ``on`` on ``ground`` through the one
+    effect service; a ground the commission decides is first decided as its services do."""
+    from deregistration.models import DeregistrationCase
+    from deregistration.services import deregister_supplier, open_case
+
+    case = open_case(
+        supplier=application.supplier,
+        ground=ground,
+        source=DeregistrationCase.Source.STATE_DATA
+        if state_source
+        else DeregistrationCase.Source.COMMISSION,
+        state_source=state_source,
+        on=on,
+    )
+    if not case.ground_rule.automatic:
+        DeregistrationCase.objects.filter(pk=case.pk).update(
+            status=DeregistrationCase.Status.DECIDED,
+            outcome=DeregistrationCase.Outcome.DEREGISTER,
+            decided_on=on,
+        )
+    return deregister_supplier(case=case, on=on, protocol_label=f"№ 9/{on.year}")

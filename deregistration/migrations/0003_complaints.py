@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deregistration', '0001_deregistration_cases'),
+        ('deregistration', '0002_deregistration_applications'),
         ('eds', '0002_signinchallenge'),
         ('suppliers', '0006_application_decision_protocol_url'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
