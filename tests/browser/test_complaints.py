@@ -3,7 +3,8 @@ EDS through the sandbox NCALayer, finds a registered supplier, is refused for a 
 long ago (the dates explained), files the complaint with evidence and signs it; the supplier's
 head signs in, reads it and answers with a document; the recipient sees the answer and the
 steps. Every page is checked with axe, in Kazakh (the recipient) and Russian (the supplier, then
-the recipient again), and the complaint's page reflows at 320 px.
+the recipient again); the commission's secretary finds the complaint in the workspace inbox and
+reads it with the answer; the complaint's page reflows at 320 px.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from playwright.sync_api import expect
 
 from deregistration.complaints import Complaint
 from portal import deadlines
+from portal.models import User
 from tests.browser import eds_sandbox
-from tests.browser.helpers import assert_accessible, sign_in_with_eds
+from tests.browser.helpers import (
+    AXE_ROUTE,
+    AXE_SOURCE,
+    assert_accessible,
+    sign_in_as,
+    sign_in_with_eds,
+)
 from tests.browser.test_workspace import assert_reflows_at_320
 from tests.deregistration.helpers import registered_supplier
 from tests.suppliers.factories import pdf_bytes
@@ -30,6 +38,7 @@ pytestmark = [pytest.mark.browser]
 
 RECIPIENT = "750506410882"  # Әбенова Зәуре Кеңесқызы
 HEAD, ORTOPEDIA_BIN = "780623321477", "090440023188"  # ТОО «Ортопедия Астана»
+SECRETARY = "910226422105"  # Садыкова Асель, secretary of the Astana commission
 SIGN_BUTTON = "#eds-sign-button"
 ERROR_SUMMARY = ".error-summary"
 
@@ -55,6 +64,7 @@ def file_the_complaint(page, tmp_path) -> Complaint:
     """From the navigation to a signed complaint, meeting the 14-day refusal on the way."""
     page.locator(".service-nav a[href='/complaints/']").click()
     expect(page).to_have_url(re.compile(r"/complaints/$"))
+    expect(page.locator("h1")).to_have_text("Менің шағымдарым")
     assert_accessible(page)
     page.locator("main a.button[href='/complaints/new/']").click()
     assert_accessible(page)
@@ -99,8 +109,6 @@ def file_the_complaint(page, tmp_path) -> Complaint:
 
 def answer_as_the_supplier(context, complaint: Complaint, tmp_path) -> None:
     page = context.new_page()
-    from tests.browser.helpers import AXE_ROUTE, AXE_SOURCE
-
     page.route(
         f"**{AXE_ROUTE}",
         lambda route: route.fulfill(path=AXE_SOURCE, content_type="application/javascript"),
@@ -124,6 +132,22 @@ def answer_as_the_supplier(context, complaint: Complaint, tmp_path) -> None:
     page.close()
 
 
+def review_in_the_workspace(context, complaint: Complaint, *, base_url: str) -> None:
+    """The Astana secretary finds the complaint in the inbox and reads it (in Russian)."""
+    sign_in_as(context, User.objects.get(iin=SECRETARY), base_url=base_url)
+    page = context.new_page()
+    page.route(
+        f"**{AXE_ROUTE}",
+        lambda route: route.fulfill(path=AXE_SOURCE, content_type="application/javascript"),
+    )
+    visit(page, "/workspace/")
+    page.locator(f"main a[href='/workspace/complaints/{complaint.pk}/']").click()
+    expect(page.locator("main")).to_contain_text("Вес указан без подлокотников")
+    expect(page.locator("main")).to_contain_text(f"{complaint.review_due:%d.%m.%Y}")
+    assert_accessible(page)
+    page.close()
+
+
 def test_a_recipient_files_a_complaint_and_the_supplier_answers(
     page, browser, live_server, ncalayer_sandbox, demo_data, private_media, tmp_path
 ):
@@ -140,6 +164,11 @@ def test_a_recipient_files_a_complaint_and_the_supplier_answers(
         answer_as_the_supplier(supplier_context, complaint, tmp_path)
     finally:
         supplier_context.close()
+    workspace_context = browser.new_context(base_url=live_server.url, locale="ru-RU")
+    try:
+        review_in_the_workspace(workspace_context, complaint, base_url=live_server.url)
+    finally:
+        workspace_context.close()
 
     # The recipient sees the answer; the pages again in Russian, and at 320 px.
     page.locator("button.language-switcher__button[value='ru']").click()
