@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from deregistration.complaints import Complaint, ComplaintDocument
 from deregistration.models import DeregistrationCase
 from portal import deadlines
+from portal.editions import EDITIONS
 from portal.models import User
 from registers.models import RegisterEntry
 
@@ -146,14 +147,35 @@ def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
 # --- complaints (DER-3, E20-8) ---
 
 
-def registered_suppliers() -> QuerySet[Any]:
-    """Suppliers with an open entry in an active register: those a recipient may complain about
-    (2022 p.19(5): obligations taken through the portal)."""
+def _surviving_grounds() -> Q:
+    """The deregistrations that do not release the supplier from its obligations: (edition,
+    ground) pairs whose ground says so (2022 p.23: grounds 1, 3 and 4; DER-6)."""
+    condition = Q(pk__in=[])
+    for edition in EDITIONS:
+        codes = [g.code for g in edition.deregistration_grounds if g.obligations_survive]
+        if codes:
+            condition |= Q(edition_code=edition.code, ground__in=codes)
+    return condition
+
+
+def suppliers_open_to_complaints() -> QuerySet[Any]:
+    """The suppliers a recipient may complain about (2022 p.19(5), p.21; DER-3, DER-6): those
+    registered today, and those deregistered on a ground that does not release them from the
+    obligations they took through the portal before (2022 p.23: 1, 3 and 4)."""
     Supplier = apps.get_model("suppliers", "Supplier")  # noqa: N806
     open_entries = RegisterEntry.objects.filter(
         supplier=OuterRef("pk"), deregistered_on__isnull=True
     )
-    return Supplier.objects.filter(Exists(open_entries)).order_by("name", "pk")
+    surviving = DeregistrationCase.objects.filter(
+        _surviving_grounds(),
+        supplier=OuterRef("pk"),
+        status=DeregistrationCase.Status.DEREGISTERED,
+    )
+    return Supplier.objects.filter(Exists(open_entries) | Exists(surviving)).order_by("name", "pk")
+
+
+def is_open_to_complaints(*, supplier_id: int) -> bool:
+    return suppliers_open_to_complaints().filter(pk=supplier_id).exists()
 
 
 def complaints_of(*, complainant: User) -> QuerySet[Complaint]:

@@ -86,7 +86,7 @@ def choose_supplier(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         results = list(
-            selectors.registered_suppliers().filter(
+            selectors.suppliers_open_to_complaints().filter(
                 Q(name__icontains=query) | Q(identifier__startswith=query)
             )[:SEARCH_RESULTS]
         )
@@ -98,7 +98,7 @@ def choose_supplier(request: HttpRequest) -> HttpResponse:
 @recipient_page
 def new_complaint(request: HttpRequest, supplier_pk: int) -> HttpResponse:
     """What happened, the day the person learned of it, a description and the evidence."""
-    supplier = get_object_or_404(selectors.registered_suppliers(), pk=supplier_pk)
+    supplier = get_object_or_404(selectors.suppliers_open_to_complaints(), pk=supplier_pk)
     edition = edition_for()
     form = forms.ComplaintForm(request.POST or None, request.FILES or None, edition=edition)
     if request.method == "POST" and form.is_valid():

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deregistration.complaints import ANSWER_PERIOD, REVIEW_PERIOD, Complaint, ComplaintDocument
 from deregistration.models import DeregistrationCase
-from deregistration.selectors import is_registered
+from deregistration.selectors import is_open_to_complaints
 from deregistration.services.cases import open_case
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
@@ -213,8 +213,9 @@ def prepare_complaint(
     on: datetime.date | None = None,
 ) -> Complaint:
     """Prepare a complaint to sign (2022 p.21; 2020 p.18; DER-3, E20-8): about a registered
-    supplier, of a kind of the edition in force, within the filing period, with its evidence
-    checked by content. Nothing is posted until the person signs it (``post_complaint``)."""
+    supplier (or one deregistered on a ground that keeps its obligations, DER-6), of a kind of
+    the edition in force, within the filing period, with its evidence checked by content.
+    Nothing is posted until the person signs it (``post_complaint``)."""
     day = on or deadlines.today()
     edition = edition_for(day)
     if not complainant.roles.filter(role=Role.RECIPIENT).exists():
@@ -228,7 +229,7 @@ def prepare_complaint(
         raise ComplaintRefused(
             _("Choose what happened from the list."), code="unknown_kind", detail=str(exc)
         ) from exc
-    if not is_registered(supplier_id=supplier.pk):
+    if not is_open_to_complaints(supplier_id=supplier.pk):
         raise ComplaintRefused(
             _("Choose a supplier registered on the portal."), code="supplier_not_registered"
         )
@@ -300,7 +301,7 @@ def post_complaint(
                 code="document_changed",
             )
         check_filing_window(learned_on=complaint.learned_on, on=day)
-        if not is_registered(supplier_id=complaint.supplier_id):
+        if not is_open_to_complaints(supplier_id=complaint.supplier_id):
             raise ComplaintRefused(
                 _("The supplier is no longer registered on the portal."),
                 code="supplier_not_registered",

@@ -194,7 +194,7 @@ def test_a_signature_by_someone_else_posts_nothing(
 def test_only_registered_suppliers_and_recipients(private_media, recipient, supplier):
     stranger = registered_supplier(admitted_on=datetime.date(2023, 5, 2)).supplier
     stranger.register_entries.update(deregistered_on=datetime.date(2024, 1, 10))
-    assert list(selectors.registered_suppliers()) == [supplier]
+    assert list(selectors.suppliers_open_to_complaints()) == [supplier]
     with pytest.raises(ComplaintRefused) as refused:
         prepared(recipient, stranger)
     assert refused.value.code == "supplier_not_registered"
@@ -308,3 +308,31 @@ def test_under_edition_2020_a_complaint_opens_a_case_on_ground_4_reviewed_within
     assert complaint.review_deadline.day == add_working_days(posted_on, 10)
     assert complaint.review_deadline.clause == "2020 p.18"
     assert "2020 p.15(4)" in bytes(complaint.signature.document).decode()
+
+
+@pytest.mark.req("DER-3", "DER-6")
+def test_obligations_survive_deregistration_on_ground_3_but_not_on_ground_2(
+    trust_test_pki, private_media, recipient
+):
+    from deregistration.services import deregister_supplier, open_case
+
+    def deregistered_on(ground: str):
+        supplier = registered_supplier(admitted_on=datetime.date(2023, 5, 2)).supplier
+        case = open_case(
+            supplier=supplier,
+            ground=ground,
+            source=DeregistrationCase.Source.STATE_DATA,
+            on=datetime.date(2024, 3, 4),
+        )
+        deregister_supplier(case=case, on=datetime.date(2024, 3, 4), protocol_label="sync run")
+        return supplier
+
+    listed = deregistered_on("procurement_register")
+    dead = deregistered_on("death_or_termination")
+    assert set(selectors.suppliers_open_to_complaints()) == {listed}
+    complaint = posted(trust_test_pki, recipient, listed)
+    assert complaint.case.ground == "non_performance"
+    assert complaint.case.status == DeregistrationCase.Status.OPEN
+    with pytest.raises(ComplaintRefused) as refused:
+        prepared(recipient, dead)
+    assert refused.value.code == "supplier_not_registered"
