@@ -3,6 +3,7 @@ the cases awaiting a commission, a supplier's cases."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deregistration.models import DeregistrationCase
+from portal.deadlines import today
 
 # The states in which a case waits for the commission (in its inbox or on an agenda).
 AWAITING_COMMISSION = (DeregistrationCase.Status.OPEN, DeregistrationCase.Status.UNDER_REVIEW)
@@ -130,4 +132,17 @@ def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
         )
         .exclude(ground="own_application")
         .order_by("decision_due", "opened_at", "pk")
+    )
+
+
+def overdue_cases(*, on: datetime.date | None = None) -> QuerySet[DeregistrationCase]:
+    """Cases still going past their decision deadline on ``on`` (default today), for the
+    reports of missed deadlines (CAL-2), the longest overdue first."""
+    return (
+        DeregistrationCase.objects.filter(
+            status__in=DeregistrationCase.ACTIVE_STATES,
+            decision_due__lt=on or today(),
+        )
+        .select_related("supplier")
+        .order_by("decision_due", "pk")
     )

@@ -151,3 +151,21 @@ def test_an_automatic_case_never_goes_on_an_agenda(commission, trusted):
     )
     with pytest.raises(PortalError):
         meeting_on_cases(commission, [case])
+
+
+@pytest.mark.req("DER-5")
+def test_the_supplier_is_told_when_the_commission_decides_not_to_deregister(commission, trusted):
+    application = astana_supplier(admitted_on=ADMITTED)
+    case = own_application_case(application)
+    meeting = meeting_on_cases(commission, [case])
+    item = decided(
+        trusted, commission, meeting.items.get(), votes_for=5, proposal=AgendaItem.Proposal.KEEP
+    )
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+    notification = Notification.objects.get(
+        object_type="deregistration.deregistrationcase", object_id=str(case.pk)
+    )
+    assert notification.template == "deregistration/email/kept"
+    assert protocol.label in notification.body
