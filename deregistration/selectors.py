@@ -146,3 +146,14 @@ def overdue_cases(*, on: datetime.date | None = None) -> QuerySet[Deregistration
         .select_related("supplier")
         .order_by("decision_due", "pk")
     )
+
+
+def overdue_publications(*, on: datetime.date | None = None) -> QuerySet[Any]:
+    """Signed protocols of deregistration decisions not published by their day (2022 p.23: one
+    working day of the signing; DER-5, CAL-2), the longest overdue first."""
+    Protocol = apps.get_model("commission", "Protocol")  # noqa: N806
+    return Protocol.objects.filter(
+        status="signed",
+        publication_due__lt=on or today(),
+        item__deregistration_case__isnull=False,
+    ).order_by("publication_due", "pk")
