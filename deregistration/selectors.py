@@ -136,12 +136,15 @@ def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
 
 
 def overdue_cases(*, on: datetime.date | None = None) -> QuerySet[DeregistrationCase]:
-    """Cases still going past their decision deadline on ``on`` (default today), for the
-    reports of missed deadlines (CAL-2), the longest overdue first."""
+    """Cases past their decision deadline on ``on`` (default today) whose protocol is not yet
+    signed — the deadline covers the decision and the signing of its protocol (2022 p.22) — for
+    the reports of missed deadlines (CAL-2), the longest overdue first. The publication that
+    follows has its own deadline (``overdue_publications``)."""
     return (
         DeregistrationCase.objects.filter(
             status__in=DeregistrationCase.ACTIVE_STATES,
             decision_due__lt=on or today(),
+            protocol__signed_at__isnull=True,
         )
         .select_related("supplier")
         .order_by("decision_due", "pk")
