@@ -207,8 +207,12 @@ def application_deadlines(application: Application) -> list[tuple[Act, Deadline]
 
 
 def _protocol_deadlines(region: Region | None) -> Iterable[Awaited]:
+    # A deregistration's protocol has no application: its publication (2022 p.23; DER-5) is
+    # tracked on the protocol and its case (deregistration.selectors.overdue_cases).
     protocols = Protocol.objects.filter(
-        status=Protocol.Status.SIGNED, publication_due__isnull=False
+        status=Protocol.Status.SIGNED,
+        publication_due__isnull=False,
+        item__application__isnull=False,
     ).select_related("item__application__supplier", "item__application__region")
     if region is not None:
         protocols = protocols.filter(commission__region=region)

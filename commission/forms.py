@@ -83,9 +83,7 @@ class ScheduleMeetingForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("applications") and not cleaned.get("cases"):
             if self.fields["applications"].queryset or not self.fields["cases"].queryset:
-                self.add_error(
-                    "applications", _("Choose at least one application for the agenda.")
-                )
+                self.add_error("applications", _("Choose at least one application for the agenda."))
             else:
                 self.add_error("cases", _("Choose at least one case for the agenda."))
         return cleaned

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from deregistration.complaints import Complaint, ComplaintDocument
 from deregistration.models import DeregistrationCase
 from portal import deadlines
+from portal.deadlines import today
 from portal.editions import EDITIONS
 from portal.models import User
 from registers.models import RegisterEntry
@@ -142,6 +143,33 @@ def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
         .exclude(ground="own_application")
         .order_by("decision_due", "opened_at", "pk")
     )
+
+
+def overdue_cases(*, on: datetime.date | None = None) -> QuerySet[DeregistrationCase]:
+    """Cases past their decision deadline on ``on`` (default today) whose protocol is not yet
+    signed — the deadline covers the decision and the signing of its protocol (2022 p.22) — for
+    the reports of missed deadlines (CAL-2), the longest overdue first. The publication that
+    follows has its own deadline (``overdue_publications``)."""
+    return (
+        DeregistrationCase.objects.filter(
+            status__in=DeregistrationCase.ACTIVE_STATES,
+            decision_due__lt=on or today(),
+            protocol__signed_at__isnull=True,
+        )
+        .select_related("supplier")
+        .order_by("decision_due", "pk")
+    )
+
+
+def overdue_publications(*, on: datetime.date | None = None) -> QuerySet[Any]:
+    """Signed protocols of deregistration decisions not published by their day (2022 p.23: one
+    working day of the signing; DER-5, CAL-2), the longest overdue first."""
+    Protocol = apps.get_model("commission", "Protocol")  # noqa: N806
+    return Protocol.objects.filter(
+        status="signed",
+        publication_due__lt=on or today(),
+        item__deregistration_case__isnull=False,
+    ).order_by("publication_due", "pk")
 
 
 # --- complaints (DER-3, E20-8) ---

@@ -9,7 +9,10 @@ from deregistration.services.applications import (
 from deregistration.services.cases import (
     DeregistrationRefused,
     deregister_supplier,
+    dismiss_case,
+    hold_case,
     open_case,
+    release_case,
 )
 from deregistration.services.decisions import (
     attach_protocol,
@@ -25,8 +28,11 @@ __all__ = [
     "DeregistrationRefused",
     "attach_protocol",
     "deregister_supplier",
+    "dismiss_case",
     "give_effect_to_decision",
+    "hold_case",
     "open_case",
     "put_case_on_agenda",
     "record_case_decision",
+    "release_case",
 ]

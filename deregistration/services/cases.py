@@ -23,6 +23,7 @@ from portal.notifications.services import Recipient, notify
 from registers.services.exits import close_open_entries
 
 DEREGISTERED_EMAIL = "deregistration/email/deregistered"  # _subject.txt, _body.txt
+KEPT_EMAIL = "deregistration/email/kept"  # the commission decided not to deregister
 
 
 class DeregistrationRefused(PortalError):
@@ -180,7 +181,7 @@ def deregister_supplier(
             },
             basis=_effect_basis(case),
         )
-        _notify_deregistered(case, event_key=f"audit:{event.pk}")
+        notify_supplier(case=case, template=DEREGISTERED_EMAIL, event_key=f"audit:{event.pk}")
     return case
 
 
@@ -195,8 +196,10 @@ def _effect_basis(case: DeregistrationCase) -> str:
     return f"{rule.clause}; {edition.clause_for(period)}"
 
 
-def _notify_deregistered(case: DeregistrationCase, *, event_key: str) -> None:
-    """E-mail the supplier: the ground, the day, the protocol and when it may apply again."""
+def notify_supplier(*, case: DeregistrationCase, template: str, event_key: str) -> None:
+    """E-mail the supplier about its case (``template``: deregistered — the ground, the day,
+    the protocol and when it may apply again; kept — the commission decided not to), once per
+    event, in the language of its admitted application."""
     Application = apps.get_model("suppliers", "Application")  # noqa: N806
     application = (
         Application.objects.select_related("created_by")
@@ -214,7 +217,7 @@ def _notify_deregistered(case: DeregistrationCase, *, event_key: str) -> None:
     notify(
         event_key=event_key,
         recipient=Recipient(email=address, language=language),
-        template=DEREGISTERED_EMAIL,
+        template=template,
         context={
             "case": case,
             "supplier": case.supplier,
@@ -223,3 +226,59 @@ def _notify_deregistered(case: DeregistrationCase, *, event_key: str) -> None:
         },
         about=case,
     )
+
+
+def hold_case(
+    *, case: DeregistrationCase, reason: str, actor: User | None = None
+) -> DeregistrationCase:
+    """Hold an automatic case for an operator's confirmation (the sync's mass-removal guard,
+    issue 14 item 3): nothing takes effect until ``release_case`` or ``dismiss_case``."""
+    with transaction.atomic():
+        case = DeregistrationCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case.hold()
+        case.evidence = {**case.evidence, "held": reason}
+        case.save(update_fields=["status", "evidence"])
+        record(
+            actor=actor,
+            action="deregistration_case.held",
+            obj=case,
+            after={"reason": reason},
+            basis=case.ground_rule.clause,
+        )
+    return case
+
+
+def release_case(*, case: DeregistrationCase, actor: User) -> DeregistrationCase:
+    """An operator confirms a held case: it is open again and may take effect."""
+    with transaction.atomic():
+        case = DeregistrationCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case.release()
+        case.save(update_fields=["status"])
+        record(
+            actor=actor,
+            action="deregistration_case.released",
+            obj=case,
+            basis=case.ground_rule.clause,
+        )
+    return case
+
+
+def dismiss_case(
+    *, case: DeregistrationCase, reason: str, actor: User | None
+) -> DeregistrationCase:
+    """Close an open or held case without deregistration (the state data proved wrong, or the
+    commission's decision not to deregister was published): the supplier stays registered."""
+    with transaction.atomic():
+        case = DeregistrationCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case.dismiss()
+        case.closed_at = timezone.now()
+        case.evidence = {**case.evidence, "dismissed": reason}
+        case.save(update_fields=["status", "closed_at", "evidence"])
+        record(
+            actor=actor,
+            action="deregistration_case.dismissed",
+            obj=case,
+            after={"reason": reason},
+            basis=case.ground_rule.clause,
+        )
+    return case

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from deregistration.models import DeregistrationCase
 from deregistration.selectors import is_decided_by_commission
-from deregistration.services.cases import DeregistrationRefused, deregister_supplier
+from deregistration.services.cases import (
+    KEPT_EMAIL,
+    DeregistrationRefused,
+    deregister_supplier,
+    notify_supplier,
+)
 from portal.audit.services import record
 from portal.models import User
 
@@ -77,11 +82,12 @@ def give_effect_to_decision(
         case.protocol_label = protocol.label
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "protocol_label", "closed_at"])
-        record(
+        event = record(
             actor=actor,
             action="deregistration_case.dismissed",
             obj=case,
             after={"protocol": protocol.label, "outcome": case.outcome},
             basis=case.ground_rule.clause,
         )
+        notify_supplier(case=case, template=KEPT_EMAIL, event_key=f"audit:{event.pk}")
     return case

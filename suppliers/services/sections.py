@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -50,15 +51,78 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
             created_by=user,
             language=(language or translation.get_language() or "kk")[:2],
         )
+        previous = prefill_from_previous(application=application)
         audit.record(
             actor=user,
             action="application.started",
             obj=application,
-            after={"status": application.status, "edition": edition.code},
+            after={
+                "status": application.status,
+                "edition": edition.code,
+                "prefilled_from": previous.pk if previous else None,
+            },
             basis=edition.clause_for("supplier_data_items"),
             role=Role.SUPPLIER,
         )
     return application
+
+
+# Copied into a readmission's draft from the application that admitted the supplier before
+# (RDM-3): what the supplier entered itself, never its consents, documents or signatures.
+PREFILLED_FIELDS = (
+    "mobile_phone",
+    "email",
+    "phone",
+    "fax",
+    "website",
+    "iban",
+    "bic",
+    "bank_name",
+    "places_count",
+    "department_type",
+    "department_kind",
+    "department_name",
+    "department_premises_owned",
+    "staff_count",
+    "material_resources",
+)
+
+
+def prefill_from_previous(*, application: Application) -> Application | None:
+    """A readmission is a new application through the same procedure (2022 p.25; RDM-3): the
+    new draft takes what the supplier entered in the application that admitted it last — the
+    offers the edition in force allows, contacts, bank details, offerings, addresses,
+    specialists — and no section counts as saved, so the supplier confirms every one of them
+    before signing. Supporting documents, consents and signatures are never carried over.
+    Returns the application copied from, None for a first admission."""
+    previous = (
+        Application.objects.filter(
+            supplier_id=application.supplier_id, status=Application.Status.APPROVED
+        )
+        .exclude(pk=application.pk)
+        .order_by(F("decided_on").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    if previous is None:
+        return None
+    allowed = set(application.edition.offers_for(supplier_kind=application.supplier.kind))
+    for name in PREFILLED_FIELDS:
+        setattr(application, name, getattr(previous, name))
+    application.offers = [offer for offer in previous.offers if offer in allowed]
+    application.save()
+    for offering in previous.offerings.all():
+        offering.pk = None
+        offering.application = application
+        offering.save()
+    for address in previous.addresses.all():
+        address.pk = None
+        address.application = application
+        address.save()
+    for specialist in previous.specialists.all():
+        specialist.pk = None
+        specialist.application = application
+        specialist.save()
+    return previous
 
 
 # --- the sections (SUP-3..SUP-5, SUP-7, SUP-10, E20-1, E20-3) ---

@@ -196,3 +196,59 @@ def test_the_email_says_from_when_after_non_performance(settings):
     assert "from 04.03.2025" in body
     assert "№ 7/2024 (04.03.2024)" in body
     assert "2022 p.24" in body
+
+
+@pytest.mark.req("DER-2")
+def test_a_held_case_takes_effect_only_once_released_and_a_dismissed_one_never():
+    from deregistration.services import dismiss_case, hold_case, release_case
+    from tests.factories import UserFactory
+
+    operator = UserFactory()
+    first = registered_supplier(admitted_on=datetime.date(2023, 5, 2))
+    case = open_case(
+        supplier=first.supplier,
+        ground="procurement_register",
+        source=DeregistrationCase.Source.STATE_DATA,
+        state_source="rnu",
+        on=DAY_2022,
+    )
+    case = hold_case(case=case, reason="mass removal: 12% of a register")
+    with pytest.raises(DeregistrationRefused):
+        deregister_supplier(case=case, on=DAY_2022, protocol_label="sync")
+    case = release_case(case=case, actor=operator)
+    assert deregister_supplier(case=case, on=DAY_2022, protocol_label="sync").status == (
+        DeregistrationCase.Status.DEREGISTERED
+    )
+
+    second = registered_supplier(admitted_on=datetime.date(2023, 5, 2))
+    held = hold_case(
+        case=open_case(
+            supplier=second.supplier,
+            ground="procurement_register",
+            source=DeregistrationCase.Source.STATE_DATA,
+            on=DAY_2022,
+        ),
+        reason="mass removal",
+    )
+    dismissed = dismiss_case(case=held, reason="the source's file was wrong", actor=operator)
+    assert dismissed.status == DeregistrationCase.Status.DISMISSED
+    assert RegisterEntry.objects.filter(
+        supplier=second.supplier, deregistered_on__isnull=True
+    ).exists()
+
+
+@pytest.mark.req("CAL-2")
+def test_a_case_past_its_deadline_is_reported_until_it_ends():
+    from deregistration.selectors import overdue_cases
+
+    application = registered_supplier(admitted_on=datetime.date(2023, 5, 2))
+    case = open_case(
+        supplier=application.supplier,
+        ground="own_application",
+        source=DeregistrationCase.Source.SUPPLIER,
+        on=DAY_2022,
+    )
+    due = case.decision_due
+    assert case not in overdue_cases(on=due)
+    assert case in overdue_cases(on=due + datetime.timedelta(days=1))
+    assert case.decision_deadline.is_overdue(on=due + datetime.timedelta(days=1))

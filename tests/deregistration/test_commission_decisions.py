@@ -151,3 +151,49 @@ def test_an_automatic_case_never_goes_on_an_agenda(commission, trusted):
     )
     with pytest.raises(PortalError):
         meeting_on_cases(commission, [case])
+
+
+@pytest.mark.req("DER-5")
+def test_the_supplier_is_told_when_the_commission_decides_not_to_deregister(commission, trusted):
+    application = astana_supplier(admitted_on=ADMITTED)
+    case = own_application_case(application)
+    meeting = meeting_on_cases(commission, [case])
+    item = decided(
+        trusted, commission, meeting.items.get(), votes_for=5, proposal=AgendaItem.Proposal.KEEP
+    )
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+    notification = Notification.objects.get(
+        object_type="deregistration.deregistrationcase", object_id=str(case.pk)
+    )
+    assert notification.template == "deregistration/email/kept"
+    assert protocol.label in notification.body
+
+
+@pytest.mark.req("CAL-2", "DER-5")
+def test_a_signed_deregistration_protocol_leaves_the_commission_reports_working(
+    commission, trusted
+):
+    from commission.deadlines import deadlines_due
+    from commission.services.reminders import send_deadline_reminders
+    from deregistration.selectors import overdue_publications
+
+    application = astana_supplier(admitted_on=ADMITTED)
+    case = own_application_case(application)
+    item = decided(
+        trusted,
+        commission,
+        meeting_on_cases(commission, [case]).items.get(),
+        votes_for=5,
+        proposal=AgendaItem.Proposal.DEREGISTER,
+    )
+    protocol = sign_all(
+        trusted, services.form_protocol(item=item, secretary=secretary_of(commission))
+    )
+    assert all(due.application is not None for due in deadlines_due())
+    send_deadline_reminders()
+    # Its publication is due within one working day, and reported once missed.
+    assert protocol not in overdue_publications(on=protocol.publication_due)
+    late = protocol.publication_due + datetime.timedelta(days=1)
+    assert protocol in overdue_publications(on=late)

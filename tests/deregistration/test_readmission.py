@@ -144,3 +144,32 @@ def test_the_cabinet_says_why_and_from_when(client, settings):
 
     assert f"{add_years(today(), 1):%d.%m.%Y}" in page
     assert 'action="/cabinet/application/new/"' not in page
+
+
+@pytest.mark.req("RDM-3")
+def test_readmission_is_a_new_application_prefilled_and_every_section_to_confirm():
+    from suppliers import services
+    from tests.suppliers.factories import SupplierFactory, representative
+    from tests.suppliers.test_views import accept_offer_without_signature
+
+    supplier = SupplierFactory()
+    application = registered_supplier(
+        admitted_on=ADMITTED, supplier=supplier, iban="KZ86125KZT5004100100", phone="+77172123456"
+    )
+    application.addresses.create(region=supplier.region, settlement="Астана", street="Абая")
+    deregistered(application, ground="own_application", on=OUT)
+    user = representative(supplier)
+    accept_offer_without_signature(supplier, user)
+    draft = services.start_application(supplier=supplier, user=user)
+    assert draft.pk != application.pk
+    assert draft.status == Application.Status.DRAFT
+    assert (draft.email, draft.iban, draft.phone) == (
+        application.email,
+        "KZ86125KZT5004100100",
+        "+77172123456",
+    )
+    assert draft.offers == application.offers
+    assert [a.street for a in draft.addresses.all()] == ["Абая"]
+    assert draft.sections_saved == []  # the supplier confirms every section again
+    assert not draft.consent_personal_data and draft.consent_publication is None
+    assert not draft.documents.exists()
