@@ -201,3 +201,116 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+class SyncRunReview(ConcurrentTransitionMixin, models.Model):
+    """What one state-data sync run would deregister automatically, register by register, and
+    whether the mass-removal guard holds it for an operator (DER-2; SYNC-3).
+
+    One per sync run, made before its first change event is acted on. When the run would take
+    more than ``AUTO_DEREGISTRATION_MAX_SHARE`` of the suppliers out of a register (of at least
+    ``AUTO_DEREGISTRATION_GUARD_MIN``), the cases it opens are held until an operator confirms
+    the data (then the suppliers are deregistered) or rejects it (the cases are dismissed).
+    """
+
+    class Status(models.TextChoices):
+        PROCEEDING = "proceeding", _("deregistrations proceed")
+        HELD = "held", _("held for an operator's confirmation")
+        CONFIRMED = "confirmed", _("confirmed by an operator")
+        REJECTED = "rejected", _("rejected by an operator")
+
+    run = models.OneToOneField(
+        "egov_gateway.SyncRun",
+        on_delete=models.PROTECT,
+        related_name="deregistration_review",
+        verbose_name=_("sync run"),
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PROCEEDING,
+        protected=True,
+    )
+    # Register code -> {"removing": suppliers the run would deregister, "registered": in it}.
+    shares = models.JSONField(_("share of each register"), default=dict, blank=True)
+    max_share = models.DecimalField(_("largest share allowed"), max_digits=5, decimal_places=4)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("review of a sync run's deregistrations")
+        verbose_name_plural = _("reviews of sync runs' deregistrations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(
+            _("Deregistrations of sync run No. %(run)s: %(status)s")
+            % {"run": self.run_id, "status": self.get_status_display()}
+        )
+
+    @property
+    def removing(self) -> int:
+        return sum(share["removing"] for share in self.shares.values())
+
+    @transition(field=status, source=Status.PROCEEDING, target=Status.HELD)
+    def hold(self) -> None:
+        """The guard holds the run's automatic deregistrations."""
+
+    @transition(field=status, source=Status.HELD, target=Status.CONFIRMED)
+    def confirm(self) -> None:
+        """An operator confirmed the data: the held suppliers are deregistered."""
+
+    @transition(field=status, source=Status.HELD, target=Status.REJECTED)
+    def reject(self) -> None:
+        """An operator found the data wrong: the held cases are dismissed."""
+
+
+class StateEventOutcome(models.Model):
+    """What the portal did with one change event of the state-data sync (DER-2; 2020 p.19):
+    at most one per event (a unique key), so an event yields at most one case and a task or
+    the safety-net job that meets it again does nothing."""
+
+    class Outcome(models.TextChoices):
+        DEREGISTERED = "deregistered", _("supplier deregistered")
+        HELD = "held", _("held for an operator's confirmation")
+        DISMISSED = "dismissed", _("dismissed: an operator rejected the data")
+        FOR_COMMISSION = "for_commission", _("case opened for the commission")
+        ALREADY_IN_CASE = "already_in_case", _("the supplier's case on this ground is going")
+        NOT_REGISTERED = "not_registered", _("the supplier is not registered")
+        NO_GROUND = "no_ground", _("not a ground of the rules in force")
+        NOT_ACTED_ON = "not_acted_on", _("nothing to do")
+
+    event = models.OneToOneField(
+        "egov_gateway.StateChangeEvent",
+        on_delete=models.PROTECT,
+        related_name="deregistration_outcome",
+        verbose_name=_("change event"),
+    )
+    case = models.ForeignKey(
+        DeregistrationCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="state_events",
+        verbose_name=_("deregistration case"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    handled_at = models.DateTimeField(_("handled at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outcome of a state change event")
+        verbose_name_plural = _("outcomes of state change events")
+        ordering = ["-handled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.get_outcome_display()}"
