@@ -314,3 +314,67 @@ class StateEventOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.get_outcome_display()}"
+
+
+class ProcurementRegisterCheck(ConcurrentTransitionMixin, models.Model):
+    """The secretary's weekly check of the register of unscrupulous participants of public
+    procurement for the suppliers of the commission's region (edition 2020 p.17; E20-7).
+
+    One per region and week under an edition whose procurement-register ground the commission
+    decides (2020: no automatic deregistration, p.19). The weekly sync feeds it: the secretary
+    sees what its latest successful run of the register lists among the region's registered
+    suppliers and the cases opened on it, and records the check as done.
+    """
+
+    class Status(models.TextChoices):
+        DUE = "due", _("to be checked")
+        DONE = "done", _("checked")
+
+    region = models.ForeignKey(
+        "portal.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    week_of = models.DateField(_("week of"), help_text=_("The Monday of the week checked."))
+    edition_code = models.CharField(_("rules edition"), max_length=10)
+    status = FSMField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE, protected=True
+    )
+    sync_run = models.ForeignKey(
+        "egov_gateway.SyncRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sync run checked"),
+    )
+    # At completion: the region's registered suppliers the register listed, and their cases.
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly check of the procurement register")
+        verbose_name_plural = _("weekly checks of the procurement register")
+        ordering = ["-week_of", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "week_of"], name="one_check_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Check of the procurement register, week of %(day)s")
+            % {"day": f"{self.week_of:%d.%m.%Y}"}
+        )
+
+    @transition(field=status, source=Status.DUE, target=Status.DONE)
+    def complete(self) -> None:
+        """The secretary recorded the check as done."""

@@ -7,7 +7,7 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError, transaction
 
-from deregistration.services import state_data
+from deregistration.services import checks, state_data
 from egov_gateway.models import StateChangeEvent, SyncRun
 
 # How many pending events one run of the safety net acts on; the next run takes the rest.
@@ -49,3 +49,10 @@ def send_tasks_for_run(sender: Any = None, *, run: SyncRun, **kwargs: Any) -> No
     state_data.review_sync_run(run=run)
     for event_id in state_data.acting_event_ids(run=run):
         transaction.on_commit(lambda event_id=event_id: act_on_state_event.delay(event_id))
+
+
+@shared_task(name="deregistration.tasks.open_procurement_register_checks", ignore_result=True)
+def open_procurement_register_checks() -> int:
+    """E20-7 (2020 p.17, beat): this week's check of the procurement register for every
+    commission's secretary, under an edition that has it; opening it twice opens nothing."""
+    return len(checks.open_procurement_register_checks())

@@ -18,6 +18,7 @@ urlpatterns = [
     path("eds/", include("egov_gateway.eds.urls")),
     path("cabinet/", include("suppliers.urls")),
     path("workspace/", include("commission.urls")),
+    path("workspace/procurement-checks/", include("deregistration.urls")),
     path("protocols/", include((public_protocol_urls, "protocols"))),
     path("admin/", admin.site.urls),
 ]

@@ -313,3 +313,25 @@ def test_under_edition_2020_a_samruk_listing_is_no_ground():
     assert outcome.outcome == Outcome.NO_GROUND and outcome.case is None
     assert not DeregistrationCase.objects.exists()
     assert open_entries(supplier)
+
+
+@pytest.mark.req("DER-2")
+def test_an_operator_decides_on_a_held_run_with_the_command(
+    rnu, settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    settings.AUTO_DEREGISTRATION_GUARD_MIN = 2
+    settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.4"
+    supplier = registered(LISTED_A)
+    registered(UNLISTED)
+    rnu.items = listed(LISTED_A)
+    run = sync("rnu", django_capture_on_commit_callbacks)
+    operator = UserFactory()
+
+    with pytest.raises(CommandError):
+        call_command("held_deregistrations", "--confirm", str(run.pk), "--operator", "0")
+    call_command("held_deregistrations", "--confirm", str(run.pk), "--operator", operator.iin)
+
+    assert open_entries(supplier) == 0
+    assert SyncRunReview.objects.get(run=run).decided_by == operator
