@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from deregistration.models import DeregistrationCase, StateEventOutcome, SyncRunReview
 from deregistration.services.state_data import (
@@ -26,10 +28,11 @@ from egov_gateway.services import watch
 from egov_gateway.sync import sync_source
 from portal.audit.models import AuditEvent
 from portal.deadlines import today
+from portal.models import Role
 from registers.models import RegisterEntry
 from tests.deregistration.helpers import registered_supplier
 from tests.egov_gateway.servers import rnu_item
-from tests.factories import UserFactory
+from tests.factories import RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -293,9 +296,9 @@ def test_under_edition_2020_the_same_event_opens_a_case_for_the_commission(
 
 
 @pytest.mark.req("E20-6")
-def test_under_edition_2020_a_samruk_listing_is_no_ground():
-    settings_edition = "2020"
-    supplier = registered(LISTED_A, edition_code=settings_edition)
+def test_under_edition_2020_a_samruk_listing_is_no_ground(settings):
+    settings.RULES_EDITION = "2020"
+    supplier = registered(LISTED_A, edition_code="2020")
     run = SyncRun.objects.create(source="samruk", status=SyncRun.Status.SUCCEEDED)
     event = StateChangeEvent.objects.create(
         kind=StateChangeEvent.Kind.LISTED_BY_SAMRUK,
@@ -305,10 +308,8 @@ def test_under_edition_2020_a_samruk_listing_is_no_ground():
         listing_started_run=run,
         payload=[{"bin": LISTED_A}],
     )
-    from django.test import override_settings
 
-    with override_settings(RULES_EDITION=settings_edition):
-        outcome = act_on_state_event(event=event)
+    outcome = act_on_state_event(event=event)
 
     assert outcome.outcome == Outcome.NO_GROUND and outcome.case is None
     assert not DeregistrationCase.objects.exists()
@@ -319,8 +320,6 @@ def test_under_edition_2020_a_samruk_listing_is_no_ground():
 def test_an_operator_decides_on_a_held_run_with_the_command(
     rnu, settings, django_capture_on_commit_callbacks
 ):
-    from django.core.management import CommandError, call_command
-
     settings.AUTO_DEREGISTRATION_GUARD_MIN = 2
     settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.4"
     supplier = registered(LISTED_A)
@@ -335,3 +334,47 @@ def test_an_operator_decides_on_a_held_run_with_the_command(
 
     assert open_entries(supplier) == 0
     assert SyncRunReview.objects.get(run=run).decided_by == operator
+
+
+@pytest.mark.req("SYNC-3")
+def test_a_run_that_fails_on_a_later_page_deregisters_no_one(
+    rnu, django_capture_on_commit_callbacks
+):
+    suppliers = [registered(LISTED_A), registered(LISTED_B)]
+    rnu.items = listed(LISTED_A, OTHER, LISTED_B, UNLISTED)  # two pages of two
+    rnu.script = ["ok", "malformed"]
+
+    run = sync("rnu", django_capture_on_commit_callbacks)
+
+    assert run.status == SyncRun.Status.FAILED and run.counts["fetched"] == 2
+    assert not DeregistrationCase.objects.exists()
+    assert all(open_entries(s) for s in suppliers)
+
+
+@pytest.mark.req("DER-2")
+def test_an_operator_confirms_a_held_run_in_the_admin(
+    rnu, settings, client, django_capture_on_commit_callbacks
+):
+    settings.AUTO_DEREGISTRATION_GUARD_MIN = 2
+    settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.4"
+    supplier = registered(LISTED_A)
+    registered(UNLISTED)
+    rnu.items = listed(LISTED_A)
+    run = sync("rnu", django_capture_on_commit_callbacks)
+    review = SyncRunReview.objects.get(run=run)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    RoleAssignmentFactory(user=operator, role=Role.OPERATOR)
+    client.force_login(operator)
+    changelist = reverse("admin:deregistration_syncrunreview_changelist")
+
+    assert client.get(changelist).status_code == 200
+    response = client.post(
+        changelist, {"action": "confirm_held", "_selected_action": [review.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert open_entries(supplier) == 0
+    assert SyncRunReview.objects.get(pk=review.pk).decided_by == operator
+    assert AuditEvent.objects.filter(
+        action="deregistration.mass_removal_confirmed", actor_id=operator.pk
+    ).exists()
