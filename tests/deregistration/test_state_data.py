@@ -378,3 +378,28 @@ def test_an_operator_confirms_a_held_run_in_the_admin(
     assert AuditEvent.objects.filter(
         action="deregistration.mass_removal_confirmed", actor_id=operator.pk
     ).exists()
+
+
+@pytest.mark.req("DER-2", "SYNC-2")
+def test_a_supplier_on_a_samruk_kazyna_list_is_deregistered_on_ground_4(
+    sandbox, django_capture_on_commit_callbacks
+):
+    on_both_lists = registered("190540996036")  # in both sandbox files of the fund
+    excluded = registered("140240082465")  # excluded from the list in 2025: not listed
+
+    run = sync("samruk", django_capture_on_commit_callbacks)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    case = DeregistrationCase.objects.get(supplier=on_both_lists)
+    assert (case.ground, case.ground_rule.number, case.state_source) == (
+        "quasi_public_procurement_register",
+        4,
+        "samruk",
+    )
+    assert case.status == DeregistrationCase.Status.DEREGISTERED
+    assert {entry["list"] for entry in case.raw_record} == {
+        "unreliable_suppliers",
+        "unscrupulous_register",
+    }
+    assert open_entries(on_both_lists) == 0
+    assert open_entries(excluded) and not DeregistrationCase.objects.filter(supplier=excluded)
