@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from celery import shared_task
@@ -48,7 +49,7 @@ def send_tasks_for_run(sender: Any = None, *, run: SyncRun, **kwargs: Any) -> No
     commit."""
     state_data.review_sync_run(run=run)
     for event_id in state_data.acting_event_ids(run=run):
-        transaction.on_commit(lambda event_id=event_id: act_on_state_event.delay(event_id))
+        transaction.on_commit(functools.partial(act_on_state_event.delay, event_id))
 
 
 @shared_task(name="deregistration.tasks.open_procurement_register_checks", ignore_result=True)
