@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench bench-sync stop
+.PHONY: run test lint format messages bench bench-sync bench-deregistration stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -44,11 +44,16 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-sync
+bench: bench-sync bench-deregistration
 
 # The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
 bench-sync: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/sync.py
+
+# Automatic deregistration (DER-2): 100,000 registered suppliers, a sync listing 1,000 of them,
+# a real Celery worker on Redis (REDIS must run; `--mode inline` without it). Figure in README.
+bench-deregistration: $(STAMP)
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/deregistration.py $(BENCH_ARGS)
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"

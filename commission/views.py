@@ -16,6 +16,7 @@ from commission import forms, selectors, services
 from commission.models import AgendaItem, Meeting, Protocol
 from deregistration import selectors as complaint_selectors
 from deregistration.complaints import Complaint
+from deregistration.check_selectors import checks_for as procurement_checks_for
 from egov_gateway.eds.flow import signature_step
 from portal.access import role_required
 from portal.errors import PortalError
@@ -59,6 +60,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
             ).filter(status__in=[Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW]),
             "meetings": selectors.meetings_of(request.user),
             "is_secretary": request.user.roles.filter(role=Role.SECRETARY).exists(),
+            # E20-7: the secretary's weekly check of the procurement register (2020 p.17).
+            "procurement_checks": procurement_checks_for(
+                regions=list(
+                    request.user.roles.filter(role=Role.SECRETARY).values_list(
+                        "region_id", flat=True
+                    )
+                )
+            ),
         },
     )
 

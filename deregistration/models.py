@@ -296,6 +296,183 @@ class DeregistrationApplication(models.Model):
         return self.signature_id is not None
 
 
+class SyncRunReview(ConcurrentTransitionMixin, models.Model):
+    """What one state-data sync run would deregister automatically, register by register, and
+    whether the mass-removal guard holds it for an operator (DER-2; SYNC-3).
+
+    One per sync run, made before its first change event is acted on. When the run would take
+    more than ``AUTO_DEREGISTRATION_MAX_SHARE`` of the suppliers out of a register (of at least
+    ``AUTO_DEREGISTRATION_GUARD_MIN``), the cases it opens are held until an operator confirms
+    the data (then the suppliers are deregistered) or rejects it (the cases are dismissed).
+    """
+
+    class Status(models.TextChoices):
+        PROCEEDING = "proceeding", _("deregistrations proceed")
+        HELD = "held", _("held for an operator's confirmation")
+        CONFIRMED = "confirmed", _("confirmed by an operator")
+        REJECTED = "rejected", _("rejected by an operator")
+
+    run = models.OneToOneField(
+        "egov_gateway.SyncRun",
+        on_delete=models.PROTECT,
+        related_name="deregistration_review",
+        verbose_name=_("sync run"),
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PROCEEDING,
+        protected=True,
+    )
+    # Register code -> {"removing": suppliers the run would deregister, "registered": in it}.
+    shares = models.JSONField(_("share of each register"), default=dict, blank=True)
+    max_share = models.DecimalField(_("largest share allowed"), max_digits=5, decimal_places=4)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("review of a sync run's deregistrations")
+        verbose_name_plural = _("reviews of sync runs' deregistrations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(
+            _("Deregistrations of sync run No. %(run)s: %(status)s")
+            % {"run": self.run_id, "status": self.get_status_display()}
+        )
+
+    @property
+    def removing(self) -> int:
+        return sum(share["removing"] for share in self.shares.values())
+
+    @transition(field=status, source=Status.PROCEEDING, target=Status.HELD)
+    def hold(self) -> None:
+        """The guard holds the run's automatic deregistrations."""
+
+    @transition(field=status, source=Status.HELD, target=Status.CONFIRMED)
+    def confirm(self) -> None:
+        """An operator confirmed the data: the held suppliers are deregistered."""
+
+    @transition(field=status, source=Status.HELD, target=Status.REJECTED)
+    def reject(self) -> None:
+        """An operator found the data wrong: the held cases are dismissed."""
+
+
+class StateEventOutcome(models.Model):
+    """What the portal did with one change event of the state-data sync (DER-2; 2020 p.19):
+    at most one per event (a unique key), so an event yields at most one case and a task or
+    the safety-net job that meets it again does nothing."""
+
+    class Outcome(models.TextChoices):
+        DEREGISTERED = "deregistered", _("supplier deregistered")
+        HELD = "held", _("held for an operator's confirmation")
+        DISMISSED = "dismissed", _("dismissed: an operator rejected the data")
+        FOR_COMMISSION = "for_commission", _("case opened for the commission")
+        ALREADY_IN_CASE = "already_in_case", _("the supplier's case on this ground is going")
+        NOT_REGISTERED = "not_registered", _("the supplier is not registered")
+        NO_GROUND = "no_ground", _("not a ground of the rules in force")
+        NOT_ACTED_ON = "not_acted_on", _("nothing to do")
+
+    event = models.OneToOneField(
+        "egov_gateway.StateChangeEvent",
+        on_delete=models.PROTECT,
+        related_name="deregistration_outcome",
+        verbose_name=_("change event"),
+    )
+    case = models.ForeignKey(
+        DeregistrationCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="state_events",
+        verbose_name=_("deregistration case"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    handled_at = models.DateTimeField(_("handled at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outcome of a state change event")
+        verbose_name_plural = _("outcomes of state change events")
+        ordering = ["-handled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.get_outcome_display()}"
+
+
+class ProcurementRegisterCheck(ConcurrentTransitionMixin, models.Model):
+    """The secretary's weekly check of the register of unscrupulous participants of public
+    procurement for the suppliers of the commission's region (edition 2020 p.17; E20-7).
+
+    One per region and week under an edition whose procurement-register ground the commission
+    decides (2020: no automatic deregistration, p.19). The weekly sync feeds it: the secretary
+    sees what its latest successful run of the register lists among the region's registered
+    suppliers and the cases opened on it, and records the check as done.
+    """
+
+    class Status(models.TextChoices):
+        DUE = "due", _("to be checked")
+        DONE = "done", _("checked")
+
+    region = models.ForeignKey(
+        "portal.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    week_of = models.DateField(_("week of"), help_text=_("The Monday of the week checked."))
+    edition_code = models.CharField(_("rules edition"), max_length=10)
+    status = FSMField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE, protected=True
+    )
+    sync_run = models.ForeignKey(
+        "egov_gateway.SyncRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sync run checked"),
+    )
+    # At completion: the region's registered suppliers the register listed, and their cases.
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly check of the procurement register")
+        verbose_name_plural = _("weekly checks of the procurement register")
+        ordering = ["-week_of", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "week_of"], name="one_check_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Check of the procurement register, week of %(day)s")
+            % {"day": f"{self.week_of:%d.%m.%Y}"}
+        )
+
+    @transition(field=status, source=Status.DUE, target=Status.DONE)
+    def complete(self) -> None:
+        """The secretary recorded the check as done."""
+
+
 # Complaints of recipients live in their own module; imported here so that Django registers them.
 from deregistration.complaints import Complaint, ComplaintDocument  # noqa: E402
 
@@ -304,5 +481,8 @@ __all__ = [
     "ComplaintDocument",
     "DeregistrationApplication",
     "DeregistrationCase",
+    "ProcurementRegisterCheck",
+    "StateEventOutcome",
+    "SyncRunReview",
     "add_years",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cabinet/", include("suppliers.urls")),
     path("workspace/", include("commission.urls")),
     path("complaints/", include("deregistration.urls")),
+    path("workspace/procurement-checks/", include("deregistration.check_urls")),
     path("protocols/", include((public_protocol_urls, "protocols"))),
     path("admin/", admin.site.urls),
 ]

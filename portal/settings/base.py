@@ -181,6 +181,16 @@ CELERY_BEAT_SCHEDULE = {
             minute=_minute, hour=_hour, day_of_month=_dom, month_of_year=_month, day_of_week=_dow
         ),
     },
+    # DER-2: the safety net of automatic deregistration, for change events no task handled.
+    "pending-state-events": {
+        "task": "deregistration.tasks.act_on_pending_state_events",
+        "schedule": crontab(minute="*/10"),
+    },
+    # E20-7 (2020 p.17): the secretaries' weekly check of the procurement register.
+    "procurement-register-checks": {
+        "task": "deregistration.tasks.open_procurement_register_checks",
+        "schedule": crontab(minute=30, hour=6),
+    },
     # CAL-2: one working day before each deadline, the people who must act are e-mailed.
     "deadline-reminders": {
         "task": "commission.tasks.send_deadline_reminders",
@@ -272,6 +282,13 @@ STATE_SYNC_PROGRESS_EVERY = env.int("STATE_SYNC_PROGRESS_EVERY", default=10_000)
 STATE_SYNC_MAX_REMOVED_SHARE = env.float("STATE_SYNC_MAX_REMOVED_SHARE", default=0.5)
 STATE_SYNC_MASS_REMOVAL_MIN = env.int("STATE_SYNC_MASS_REMOVAL_MIN", default=100)
 STATE_SYNC_WORK_MEM = env("STATE_SYNC_WORK_MEM", default="256MB")
+# DER-2: the mass-removal guard of automatic deregistration. A sync run that would take more than
+# this share of the suppliers out of a register of at least AUTO_DEREGISTRATION_GUARD_MIN is held
+# for an operator's confirmation (docs/gateway.md).
+AUTO_DEREGISTRATION_MAX_SHARE = env("AUTO_DEREGISTRATION_MAX_SHARE", default="0.05")
+AUTO_DEREGISTRATION_GUARD_MIN = env.int("AUTO_DEREGISTRATION_GUARD_MIN", default=20)
+# The safety net acts on change events older than this that no task has handled.
+AUTO_DEREGISTRATION_GRACE_SECONDS = env.int("AUTO_DEREGISTRATION_GRACE_SECONDS", default=300)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
