@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from commission import forms, selectors, services
 from commission.models import AgendaItem, Meeting, Protocol
 from deregistration import selectors as complaint_selectors
-from deregistration.complaints import Complaint
 from deregistration.check_selectors import checks_for as procurement_checks_for
+from deregistration.complaints import Complaint
 from egov_gateway.eds.flow import signature_step
 from portal.access import role_required
 from portal.errors import PortalError

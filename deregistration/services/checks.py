@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deregistration.models import ProcurementRegisterCheck
 from deregistration.check_selectors import PROCUREMENT_GROUND, check_findings, week_of
+from deregistration.models import ProcurementRegisterCheck
 from deregistration.services.cases import DeregistrationRefused
 from portal import deadlines
 from portal.audit.services import record

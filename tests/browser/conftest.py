@@ -51,6 +51,11 @@ def browser():
     with sync_playwright() as playwright:
         for alias, connection in test_connections.items():
             connections[alias] = connection
+        # A machine shared by two test workers signs and renders PDFs slowly: waits are for
+        # events, never timings, so a longer ceiling only makes a real failure report later.
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=20_000)
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from commission.models import Commission
-from deregistration.models import DeregistrationCase, ProcurementRegisterCheck
 from deregistration.check_selectors import week_of
+from deregistration.models import DeregistrationCase, ProcurementRegisterCheck
 from deregistration.tasks import open_procurement_register_checks
 from egov_gateway.models import SyncRun
 from egov_gateway.services import watch
