@@ -495,7 +495,7 @@ def feed_watermark() -> datetime.datetime:
     """
     from django.conf import settings
 
-    settle = datetime.timedelta(seconds=getattr(settings, "REGISTER_FEED_SETTLE_SECONDS", 1))
+    settle = datetime.timedelta(seconds=getattr(settings, "REGISTERS_FEED_SETTLE_SECONDS", 1))
     with connection.cursor() as cursor:
         # The server's view of other sessions is cached for the transaction: read it afresh.
         cursor.execute("SELECT pg_stat_clear_snapshot()")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from portal.editions import SupplierKind
 from portal.models import ClassifierItem, Region
 from registers.models import RegisterEntry
-from suppliers.models import Offering, ServiceAddress
+from suppliers.models import Application, Offering, ServiceAddress
 from tests.suppliers.factories import ApplicationFactory, SupplierFactory
 
 ASTANA = "710000000"
@@ -40,6 +40,7 @@ def make_entry(
     supplier = supplier or SupplierFactory(name=name, region=place, kind=kind)
     application = ApplicationFactory(
         supplier=supplier,
+        status=Application.Status.APPROVED,
         edition_code=edition_code,
         region=place,
         consent_publication=consent,
