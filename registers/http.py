@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -94,7 +95,7 @@ def client_of(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-_redis_clients: dict[str, object] = {}
+_redis_clients: dict[str, Any] = {}
 
 
 def _redis():
@@ -128,7 +129,7 @@ def rate_limited(scope: str) -> Callable[[View], View]:
                 prefix = getattr(settings, "REGISTERS_RATE_KEY_PREFIX", "registers:rate")
                 key = f"{prefix}:{scope}:{client_of(request)}:{slot}"
                 try:
-                    pipe = client.pipeline()  # type: ignore[attr-defined]
+                    pipe = client.pipeline()
                     pipe.incr(key)
                     pipe.expire(key, window + 1)
                     count = int(pipe.execute()[0])
