@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import json
 from collections.abc import Iterable, Iterator
 
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from portal.deadlines import today
@@ -45,6 +47,16 @@ CSV_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _register_label(edition_code: str, code: str, language: str) -> str:
+    return str(selectors.register_name(edition_code=edition_code, code=code))
+
+
+@functools.lru_cache(maxsize=1)
+def _entry_path_prefix() -> str:
+    return reverse("registers:entry", args=[0])[: -len("0/")]
+
+
 def entry_data(entry: RegisterEntry, *, request: HttpRequest | None = None) -> dict:
     """One entry as open data: the same fields in CSV, JSON downloads and the API."""
     day = today()
@@ -52,9 +64,7 @@ def entry_data(entry: RegisterEntry, *, request: HttpRequest | None = None) -> d
     return {
         "id": entry.pk,
         "register": entry.register,
-        "register_name": str(
-            selectors.register_name(edition_code=entry.edition_code, code=entry.register)
-        ),
+        "register_name": _register_label(entry.edition_code, entry.register, get_language() or ""),
         "edition": entry.edition_code,
         "name": entry.name,
         "bin_iin": entry.identifier,
@@ -70,7 +80,7 @@ def entry_data(entry: RegisterEntry, *, request: HttpRequest | None = None) -> d
         "deregistration_protocol": entry.deregistration_protocol or None,
         "deregistration_protocol_url": _absolute(base, entry.deregistration_protocol_url) or None,
         "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
-        "url": base + reverse("registers:entry", args=[entry.pk]),
+        "url": f"{base}{_entry_path_prefix()}{entry.pk}/",
     }
 
 

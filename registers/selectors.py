@@ -272,16 +272,22 @@ def after_cursor(entries: QuerySet[RegisterEntry], *, cursor: str, sort: str):
         raise BadCursor(cursor)
     pk = payload["i"]
     try:
+        # The bound on the first column alone is what the index's range scan uses; the rest
+        # breaks ties (an OR of both would make PostgreSQL read the index from its start).
         if sort == SORT_NEWEST:
             day = datetime.date.fromisoformat(payload["d"])
-            return entries.filter(Q(admitted_on__lt=day) | Q(admitted_on=day, id__lt=pk))
+            return entries.filter(admitted_on__lte=day).filter(
+                Q(admitted_on__lt=day) | Q(id__lt=pk)
+            )
         if sort == SORT_OLDEST:
             day = datetime.date.fromisoformat(payload["d"])
-            return entries.filter(Q(admitted_on__gt=day) | Q(admitted_on=day, id__gt=pk))
+            return entries.filter(admitted_on__gte=day).filter(
+                Q(admitted_on__gt=day) | Q(id__gt=pk)
+            )
         name = str(payload["n"])
     except (KeyError, ValueError, TypeError) as exc:
         raise BadCursor(cursor) from exc
-    return entries.filter(Q(name_search__gt=name) | Q(name_search=name, id__gt=pk))
+    return entries.filter(name_search__gte=name).filter(Q(name_search__gt=name) | Q(id__gt=pk))
 
 
 @dataclass
@@ -535,7 +541,9 @@ def changes(
             last = (datetime.datetime.fromisoformat(payload["t"]), int(payload["i"]))
         except (KeyError, ValueError, TypeError) as exc:
             raise BadCursor(cursor) from exc
-        entries = entries.filter(Q(updated_at__gt=last[0]) | Q(updated_at=last[0], id__gt=last[1]))
+        entries = entries.filter(updated_at__gte=last[0]).filter(
+            Q(updated_at__gt=last[0]) | Q(id__gt=last[1])
+        )
     elif updated_since is not None:
         entries = entries.filter(updated_at__gte=updated_since)
     rows = list(with_display_relations(entries.order_by("updated_at", "id"))[:limit])
