@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import io
 import json
 from collections.abc import Iterable, Iterator
 
@@ -84,6 +85,47 @@ def entry_data(entry: RegisterEntry, *, request: HttpRequest | None = None) -> d
     }
 
 
+def rows_data(rows, *, request: HttpRequest) -> Iterator[dict]:
+    """Entries read as values (``selectors.iterate_values``) in the shape of ``entry_data``."""
+    from portal.models import Region
+
+    day = today()
+    base = request.build_absolute_uri("/")[:-1]
+    prefix = base + _entry_path_prefix()
+    regions = {r.pk: (r.kato, r.name) for r in Region.objects.all()}
+    labels: dict[tuple[str, str], str] = {}
+    for row in rows:
+        key = (row["edition_code"], row["register"])
+        if key not in labels:
+            labels[key] = str(selectors.register_name(edition_code=key[0], code=key[1]))
+        kato, region_name = regions.get(row["region_id"], ("", ""))
+        left = row["deregistered_on"]
+        yield {
+            "id": row["id"],
+            "register": row["register"],
+            "register_name": labels[key],
+            "edition": row["edition_code"],
+            "name": row["name"],
+            "bin_iin": row["identifier"],
+            "region_kato": kato,
+            "region": region_name,
+            "kinds": list(row["kinds"]),
+            "status": "active"
+            if row["admitted_on"] <= day and (left is None or day < left)
+            else "deregistered",
+            "admitted_on": row["admitted_on"].isoformat(),
+            "admission_protocol": row["admission_protocol"],
+            "admission_protocol_url": _absolute(base, row["admission_protocol_url"] or ""),
+            "deregistered_on": left.isoformat() if left else None,
+            "deregistration_ground": row["deregistration_ground"] or None,
+            "deregistration_protocol": row["deregistration_protocol"] or None,
+            "deregistration_protocol_url": _absolute(base, row["deregistration_protocol_url"])
+            or None,
+            "updated_at": row["updated_iso"],
+            "url": f"{prefix}{row['id']}/",
+        }
+
+
 def _absolute(base: str, url: str) -> str:
     return base + url if url.startswith("/") else url
 
@@ -91,32 +133,38 @@ def _absolute(base: str, url: str) -> str:
 # --- downloads ---
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+OUTPUT_BATCH = 500  # rows per chunk written to the client
 
 
 def _csv_rows(rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # spreadsheets read the Cyrillic and Kazakh letters as UTF-8
-    yield writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        yield writer.writerow(
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # spreadsheets read the Cyrillic and Kazakh letters as UTF-8
+    writer.writerow(CSV_COLUMNS)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(
             [
                 ";".join(row[c]) if c == "kinds" else ("" if row[c] is None else row[c])
                 for c in CSV_COLUMNS
             ]
         )
+        if number % OUTPUT_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _json_rows(head: dict, rows: Iterable[dict]) -> Iterator[str]:
     opening = json.dumps(head, ensure_ascii=False)[:-1]
-    yield opening + (', "entries": [' if head else '{"entries": [')
-    first = True
-    for row in rows:
-        yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
-        first = False
-    yield "\n]}\n"
+    parts = [opening + (', "entries": [' if head else '{"entries": [')]
+    for number, row in enumerate(rows):
+        parts.append(("," if number else "") + "\n" + json.dumps(row, ensure_ascii=False))
+        if len(parts) >= OUTPUT_BATCH:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n]}\n")
+    yield "".join(parts)
 
 
 def _export_rows(request: HttpRequest, *, code: str | None, status: str):
@@ -130,10 +178,7 @@ def _export_rows(request: HttpRequest, *, code: str | None, status: str):
             register=filters.register,
         )
     entries = selectors.filtered_entries(filters=filters, register_code=code, public=True)
-    return (
-        entry_data(entry, request=request)
-        for entry in selectors.iterate_entries(entries, sort=filters.sort)
-    )
+    return rows_data(selectors.iterate_values(entries, sort=filters.sort), request=request)
 
 
 def _register_or_404(code: str) -> selectors.RegisterOfEdition:
