@@ -10,7 +10,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from commission import services
 from tests.browser.helpers import assert_accessible
+from tests.commission.conftest import commission, demo_pki, trusted  # noqa: F401
+from tests.commission.helpers import decided, open_meeting
+from tests.commission.test_protocols import secretary_of, sign_all
 from tests.registers.builders import ALMATY, make_entry, region
 
 pytestmark = [pytest.mark.browser]
@@ -95,5 +99,31 @@ def test_search_filter_and_entry_page_are_accessible_without_javascript(
     assert_reflows_at_320(page)
 
     page.goto("/protocols/")
+    assert_accessible(page)
+    assert_reflows_at_320(page)
+
+
+@pytest.mark.req("COM-7")
+@pytest.mark.parametrize("browser_locale", ["kk-KZ", "ru-RU"])
+def test_a_published_protocols_page_shows_its_signatures_accessibly(
+    page,
+    commission,  # noqa: F811
+    trusted,  # noqa: F811
+    browser_locale,
+):
+    meeting = open_meeting(commission)
+    item = decided(trusted, commission, meeting.items.get(), votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = services.form_protocol(item=item, secretary=secretary)
+    protocol = services.publish_protocol(protocol=sign_all(trusted, protocol), secretary=secretary)
+
+    page.goto("/protocols/")
+    page.get_by_role("link", name=protocol.label).click()
+    expect(page.locator("h1")).to_have_count(1)
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(protocol.signatures.count())
+    first = protocol.signatures.select_related("signature").first().signature
+    expect(page.locator("table")).to_contain_text(first.certificate_serial)
+    expect(page.locator(f"main a[href='/protocols/{protocol.pk}/']")).to_have_count(1)
     assert_accessible(page)
     assert_reflows_at_320(page)
