@@ -406,12 +406,10 @@ class KindGroup:
     items: list[ClassifierItem] = field(default_factory=list)
 
 
-def kind_choices(*, offers) -> list[KindGroup]:
-    """The classifier's groups and items of ``offers`` (the kinds of goods and services a
-    register holds), for the filter."""
-    from suppliers.selectors import classifier_items_for
-
-    leaves = list(classifier_items_for(offers=offers).select_related("parent"))
+def kind_choices(leaves) -> list[KindGroup]:
+    """The classifier items a register's suppliers may offer (``leaves``, from the cabinet's
+    ``classifier_items_for``) grouped under their groups, for the filter."""
+    leaves = list(leaves.select_related("parent"))
     groups: dict[int, KindGroup] = {}
     singles: list[KindGroup] = []
     for leaf in leaves:

@@ -17,6 +17,7 @@ from registers import protocols as protocol_selectors
 from registers import selectors
 from registers.http import conditional
 from registers.models import RegisterEntry
+from suppliers.selectors import classifier_items_for
 
 
 def _rows(entries: list[RegisterEntry]) -> list[dict]:
@@ -107,7 +108,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     context.update(
         {
             "register": item,
-            "kinds": selectors.kind_choices(offers=item.register.offers),
+            "kinds": selectors.kind_choices(classifier_items_for(offers=item.register.offers)),
             "public": public,
             "csv_url": reverse("registers:export-csv", args=[code]) + "?" + query,
             "json_url": reverse("registers:export-json", args=[code]) + "?" + query,
