@@ -148,8 +148,9 @@ def openapi_document(*, server: str) -> dict:
                     "summary": "Change feed, oldest change first",
                     "description": "Entries changed since updated_since, or after cursor. The feed "
                     "serves only changes older than its watermark (the start of the oldest "
-                    "transaction still writing, less a settle margin), so a change committed out "
-                    "of timestamp order is served late, never skipped. Always follow next_cursor; "
+                    "transaction still writing entries, less a settle margin), so a change "
+                    "committed out of timestamp order is served late, never skipped. Always "
+                    "follow next_cursor; "
                     "an empty page still returns one.",
                     "parameters": [
                         _param(

@@ -541,12 +541,14 @@ def feed_watermark() -> datetime.datetime:
     """The moment before which every change is committed: no row with an earlier
     ``updated_at`` can still appear.
 
-    ``updated_at`` is the database's clock at the write (``clock_timestamp()``). A transaction
-    that has not committed yet writes rows stamped no earlier than its own start, so the
-    watermark is the start of the oldest transaction that holds a transaction id (one that
-    writes), or now when none does; the settle margin covers what the server does not show
-    (another role's sessions; see README). Rows at or after the watermark wait for the next
-    call: the feed serves late, never skips.
+    ``updated_at`` is the database's clock at the write (``clock_timestamp()``), taken after
+    the writing transaction has locked the table for writing (``RowExclusiveLock``, held until
+    it ends). A transaction that has not committed yet therefore stamps its rows no earlier
+    than its own start, and the watermark is the start of the oldest transaction that holds
+    that lock — one writing register entries — or now when none does; other long transactions
+    (the weekly sync) do not hold the feed back. The settle margin covers what the server does
+    not show (another role's sessions; see README). Rows at or after the watermark wait for the
+    next call: the feed serves late, never skips.
     """
     from django.conf import settings
 
@@ -556,9 +558,11 @@ def feed_watermark() -> datetime.datetime:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT least(clock_timestamp(), ("
-            "  SELECT min(xact_start) FROM pg_stat_activity"
-            "   WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-            "     AND datname = current_database()))"
+            "  SELECT min(a.xact_start) FROM pg_locks l"
+            "    JOIN pg_stat_activity a ON a.pid = l.pid"
+            "   WHERE l.locktype = 'relation' AND l.relation = %s::regclass"
+            "     AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()))",
+            [RegisterEntry._meta.db_table],
         )
         row = cursor.fetchone()
     assert row is not None

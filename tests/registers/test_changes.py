@@ -109,3 +109,17 @@ def test_two_transactions_committed_out_of_timestamp_order_are_both_served(clien
             [first.pk, second.pk],
         )
         assert [row[0] for row in cursor_db.fetchall()] == [first.pk, second.pk]
+
+
+@pytest.mark.req("REG-2")
+@pytest.mark.django_db(transaction=True)
+def test_a_long_transaction_that_writes_no_entry_does_not_hold_the_feed_back(client, settings):
+    settings.REGISTERS_FEED_SETTLE_SECONDS = 0
+    busy = other_connection()
+    try:
+        busy.execute("CREATE TEMPORARY TABLE elsewhere (n int)")
+        busy.execute("INSERT INTO elsewhere VALUES (1)")  # open, writing, never an entry
+        entry = make_entry(name="Served now")
+        assert follow(client)[0] == [entry.pk]
+    finally:
+        busy.close()
