@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench bench-sync bench-deregistration stop
+.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -44,7 +44,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-sync bench-deregistration
+bench: bench-sync bench-deregistration bench-registers
 
 # The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
 bench-sync: $(STAMP)
@@ -54,6 +54,11 @@ bench-sync: $(STAMP)
 # a real Celery worker on Redis (REDIS must run; `--mode inline` without it). Figure in README.
 bench-deregistration: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/deregistration.py $(BENCH_ARGS)
+
+# The public registers over 100,000 entries: gunicorn on loopback, 20 clients, a trivial view
+# as the ceiling (README "Benchmarks").
+bench-registers: $(STAMP) messages
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/registers.py
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"

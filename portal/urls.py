@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from commission.urls import public_urlpatterns as public_protocol_urls
 from portal import views
+from registers.urls import api_urlpatterns as registers_api_urls
+from registers.urls import protocol_urlpatterns as public_protocol_pages
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -20,7 +22,9 @@ urlpatterns = [
     path("workspace/", include("commission.urls")),
     path("complaints/", include("deregistration.urls")),
     path("workspace/procurement-checks/", include("deregistration.check_urls")),
-    path("protocols/", include((public_protocol_urls, "protocols"))),
+    path("protocols/", include((public_protocol_urls + public_protocol_pages, "protocols"))),
+    path("registers/", include("registers.urls")),
+    path("api/registers/v1/", include((registers_api_urls, "registers-api"))),
     path("admin/", admin.site.urls),
 ]
 

