@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commission import selectors
 from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
 from commission.protocol import render_protocol
 from commission.services.errors import CommissionActionError
@@ -23,6 +24,7 @@ from portal.editions import Edition
 from portal.models import Role, User
 from registers.models import RegisterEntry
 from suppliers.models import Application
+from suppliers.selectors import offer_of
 
 
 class ProtocolRefused(CommissionActionError):
@@ -241,7 +243,7 @@ def _decide(
     application.save()
     supplier = application.supplier
     registers = application.edition.registers_for(
-        supplier_kind=supplier.kind, offers=application.offers
+        supplier_kind=supplier.kind, offers=admitted_offers(protocol.item)
     )
     return RegisterEntry.objects.bulk_create(
         RegisterEntry(
@@ -255,6 +257,21 @@ def _decide(
         )
         for register in registers
     )
+
+
+def admitted_offers(item: AgendaItem) -> list[str]:
+    """What the supplier is admitted to offer by the item's decision (REG-1): the whole
+    application's offers; where each kind is decided on its own (2020 p.8, p.14; E20-3), only
+    the offers of the kinds admitted, so that a refused kind enters no register."""
+    application = application_of(item)
+    if not item.decided_per_kind:
+        return list(application.offers or ())
+    offers = {
+        offer_of(kind.offering.classifier_item)
+        for kind in selectors.kinds_of(item)
+        if kind.admitted
+    }
+    return sorted(offer for offer in offers if offer)
 
 
 def application_of(item: AgendaItem) -> Application:

@@ -9,11 +9,14 @@ A unique constraint per (item, member) and the lock keep parallel votes exact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from commission import selectors
-from commission.models import AgendaItem, Attendance, Meeting, Vote
+from commission.models import AgendaItem, Attendance, KindDecision, KindVote, Meeting, Vote
 from commission.services.errors import CommissionActionError
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
@@ -25,23 +28,38 @@ class VoteRefused(CommissionActionError):
     code = "vote_refused"
 
 
-def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
-    """The exact text a member signs for a vote (shown to them before signing)."""
+def vote_document(
+    *,
+    item: AgendaItem,
+    member: User,
+    choice: str = "",
+    kind_choices: Mapping[int, str] | None = None,
+) -> bytes:
+    """The exact text a member signs for a vote (shown to them before signing). Where the item
+    is decided per kind (E20-3), it names each kind with its proposal, its reasons and the
+    member's vote on it (``kind_choices``: the offering's id to "for" or "against")."""
     meeting = item.meeting
     application = item.application
     assert application is not None, "every agenda item is about an application"
     edition = application.edition
-    reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
-    labelled = [
+    labelled: list[tuple[object, str]] = [
         (_("Commission"), str(meeting.commission)),
         (_("Meeting"), f"{meeting.held_on:%d.%m.%Y}, № {meeting.pk}"),
         (_("Agenda item"), str(item.position)),
         (_("Supplier"), f"{application.supplier} ({application.supplier.identifier})"),
         (_("Application"), f"№ {application.pk}"),
-        (_("Proposal"), item.get_proposal_display()),
-        *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
+    ]
+    if item.decided_per_kind:
+        choices = kind_choices or {}
+        for kind in selectors.kinds_of(item):
+            labelled.append((_("Kind of goods or services"), selectors.kind_label(kind)))
+            labelled += _proposal_lines(edition, kind.get_proposal_display(), kind.refusal_reasons)
+            labelled.append((_("Vote"), _choice_label(choices.get(kind.offering_id, ""))))
+    else:
+        labelled += _proposal_lines(edition, item.get_proposal_display(), item.refusal_reasons)
+    labelled += [
         (_("Member"), f"{member.full_name} ({member.iin})"),
-        (_("Vote"), str(Vote.Choice(choice).label)),
+        *([] if item.decided_per_kind else [(_("Vote"), _choice_label(choice))]),
         (_("Basis"), edition.clause_for("member_decisions_signed")),
     ]
     lines = [str(_("Vote of a member of the commission"))]
@@ -49,19 +67,42 @@ def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vote:
+def _proposal_lines(edition, proposal: str, reason_codes) -> list[tuple[object, str]]:
+    reasons = [str(edition.refusal_reason(code).text) for code in reason_codes]
+    return [
+        (_("Proposal"), proposal),
+        *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
+    ]
+
+
+def _choice_label(choice: str) -> str:
+    return str(Vote.Choice(choice).label) if choice in Vote.Choice.values else ""
+
+
+def cast_vote(
+    *,
+    item: AgendaItem,
+    member: User,
+    choice: str = "",
+    cms: bytes,
+    kind_choices: Mapping[int, str] | None = None,
+) -> Vote:
     """The member's vote ``choice`` on the item's proposal, signed with EDS (2022 p.13).
 
+    Where the item is decided per kind (2020 p.8, p.14; E20-3) the member votes on each kind
+    instead (``kind_choices``: every kind's offering id to "for" or "against"), in the one
+    signed document, and each kind's tally counts its votes.
+
     Refused, with the reason in words: a vote by someone not present, not a member of the
-    meeting's composition, by the secretary, a second vote, a vote on a closed item, or a
-    signature over any other document."""
-    if choice not in Vote.Choice.values:
-        raise VoteRefused(_("Vote for or against the proposal."))
+    meeting's composition, by the secretary, a second vote, a vote on a closed item, a vote that
+    leaves out a kind, or a signature over any other document."""
     item = AgendaItem.objects.select_related(
         "meeting__commission__region", "meeting__composition", "application__supplier"
     ).get(pk=item.pk)
+    kind_choices = dict(kind_choices or {})
+    _check_choices(item, choice, kind_choices)
     _ensure_may_vote(item, member)
-    document = vote_document(item=item, member=member, choice=choice)
+    document = vote_document(item=item, member=member, choice=choice, kind_choices=kind_choices)
     verified = verify_document(
         cms=cms, data=document, purpose=Purpose.SIGN, signer_user=member, role=Role.MEMBER
     )
@@ -71,7 +112,10 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             locked.meeting = item.meeting
             locked.application = item.application
             _ensure_may_vote(locked, member)
-            if vote_document(item=locked, member=member, choice=choice) != document:
+            current = vote_document(
+                item=locked, member=member, choice=choice, kind_choices=kind_choices
+            )
+            if current != document:
                 raise VoteRefused(_("The proposal changed while you signed. Sign again."))
             signature = verified.keep(
                 obj=locked,
@@ -82,20 +126,54 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             vote = Vote.objects.create(
                 item=locked, member=member, choice=choice, signature=signature
             )
-            field = "votes_for" if choice == Vote.Choice.FOR else "votes_against"
-            setattr(locked, field, getattr(locked, field) + 1)
-            locked.save(update_fields=[field])
+            if locked.decided_per_kind:
+                _count_kind_votes(locked, vote, kind_choices)
+            else:
+                field = "votes_for" if choice == Vote.Choice.FOR else "votes_against"
+                setattr(locked, field, getattr(locked, field) + 1)
+                locked.save(update_fields=[field])
             record(
                 actor=member,
                 action="vote.cast",
                 obj=vote,
-                after={"item": locked.pk, "choice": choice, "signature": signature.pk},
+                after={
+                    "item": locked.pk,
+                    "choice": choice,
+                    "signature": signature.pk,
+                    **({"kinds": kind_choices} if kind_choices else {}),
+                },
                 basis=locked.edition.clause_for("member_decisions_signed"),
                 role=Role.MEMBER,
             )
     except IntegrityError:  # the unique (item, member): a second vote that raced the first
         raise VoteRefused(_("You have already voted on this item.")) from None
     return vote
+
+
+def _check_choices(item: AgendaItem, choice: str, kind_choices: Mapping[int, str]) -> None:
+    if not item.decided_per_kind:
+        if kind_choices or choice not in Vote.Choice.values:
+            raise VoteRefused(_("Vote for or against the proposal."))
+        return
+    offering_ids = {kind.offering_id for kind in selectors.kinds_of(item)}
+    if (
+        choice
+        or set(kind_choices) != offering_ids
+        or set(kind_choices.values()) - set(Vote.Choice.values)
+    ):
+        raise VoteRefused(_("Vote for or against the proposal on each kind of goods or services."))
+
+
+def _count_kind_votes(item: AgendaItem, vote: Vote, kind_choices: Mapping[int, str]) -> None:
+    """Each kind's tally, under the item's row lock held by the caller (E20-3)."""
+    kinds = {kind.offering_id: kind for kind in item.kinds.all()}
+    KindVote.objects.bulk_create(
+        KindVote(vote=vote, kind=kinds[offering_id], choice=kind_choice)
+        for offering_id, kind_choice in kind_choices.items()
+    )
+    for offering_id, kind_choice in kind_choices.items():
+        field = "votes_for" if kind_choice == Vote.Choice.FOR else "votes_against"
+        KindDecision.objects.filter(pk=kinds[offering_id].pk).update(**{field: F(field) + 1})
 
 
 def _ensure_may_vote(item: AgendaItem, member: User) -> None:

@@ -21,15 +21,20 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from commission import selectors
 from commission.models import AgendaItem, Commission, Protocol, ProtocolSignature, Vote
-from portal.models import User
+from portal.deadlines import today
+from portal.editions import Offer
+from portal.models import ClassifierItem, User
 from registers.models import RegisterEntry
-from suppliers.models import Application
+from suppliers.models import Application, Offering
+from suppliers.selectors import review_deadline
 from tests.browser import eds_sandbox
 from tests.browser.helpers import assert_accessible, sign_in_with_eds, tab_to
+from tests.suppliers.factories import ApplicationFactory
 
 demo_pki = eds_sandbox.demo_pki
 ncalayer_sandbox = eds_sandbox.ncalayer_sandbox
@@ -58,6 +63,26 @@ def demo_application(transactional_db, reference_rows, ncalayer_sandbox, setting
     return Application.objects.get(
         supplier__identifier=ORTOPEDIA_BIN, status=Application.Status.SUBMITTED
     )
+
+
+def application_2020(region) -> Application:
+    """An application filed under edition 2020, with an application per kind (2020 p.8): its
+    kinds are decided on their own (E20-3)."""
+    application = ApplicationFactory(
+        status=Application.Status.SUBMITTED,
+        region=region,
+        edition_code="2020",
+        email="s2020@example.kz",
+        submitted_at=timezone.now(),
+        offers=[Offer.TECHNICAL_AIDS, Offer.SIGN_LANGUAGE],
+    )
+    application.review_due = review_deadline(edition=application.edition, arrived_on=today())
+    application.save(update_fields=["review_due"])
+    for code in ("G01.02", "S02"):
+        Offering.objects.create(
+            application=application, classifier_item=ClassifierItem.objects.get(code=code)
+        )
+    return application
 
 
 def origin(page: Page) -> str:
@@ -147,6 +172,35 @@ def vote_by_keyboard(page: Page, item_pk: int) -> None:
     expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
 
 
+def decide_per_kind(page: Page, item: AgendaItem) -> None:
+    """The chair's proposal on each kind of an edition 2020 application, and the chair's vote
+    on each kind, signed (E20-3): the forms, the signing step and the tallies per kind."""
+    item_path = f"/workspace/items/{item.pk}/"
+    visit(page, item_path, reflow=True)
+    page.locator("main form[action$='/proposal/'] button").click()  # nothing chosen
+    expect(page.locator(".error-summary")).to_be_visible()
+    check(page)
+    first, second = (kind_id for kind_id, _label in selectors.kinds_to_decide(item))
+    page.locator(f"input[name='kind-{first}-proposal'][value='admit']").check()
+    page.locator(f"input[name='kind-{second}-proposal'][value='refuse']").check()
+    page.locator(f"input[name='kind-{second}-reasons']").first.check()
+    page.locator("main form[action$='/proposal/'] button").click()
+    expect(page.locator(f"#kind-tally-{second}")).to_contain_text("осталось набрать: 4")
+    check(page, reflow=True)
+    page.goto(f"{item_path}vote/")
+    check(page, reflow=True)
+    page.locator(f"input[name='kind-{first}'][value='for']").check()
+    page.locator(f"input[name='kind-{second}'][value='against']").check()
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator(".eds-document__text")).to_contain_text("Вид товара или услуги: S02")
+    check(page, reflow=True)
+    page.click(SIGN_BUTTON)
+    expect(page).to_have_url(re.compile(rf"{item_path}$"))
+    expect(page.locator(f"#kind-tally-{first}")).to_contain_text("1 за, 0 против")
+    expect(page.locator(f"#kind-tally-{second}")).to_contain_text("0 за, 1 против")
+    check(page)
+
+
 def sign_the_protocol(page: Page, protocol: Protocol, *, check_pages: bool = False) -> None:
     page.goto(f"/workspace/protocols/{protocol.pk}/sign/")
     expect(page.locator(SIGN_BUTTON)).to_be_visible()
@@ -161,6 +215,7 @@ def sign_the_protocol(page: Page, protocol: Protocol, *, check_pages: bool = Fal
 def test_from_the_inbox_to_the_suppliers_approval(page, live_server, demo_application):
     application = demo_application
     commission = Commission.objects.get(region__kato=ASTANA)
+    under_2020 = application_2020(commission.region)
     composition = commission.compositions.get()
     secretary = composition.secretary
     members = selectors.members_of(composition)
@@ -191,7 +246,8 @@ def test_from_the_inbox_to_the_suppliers_approval(page, live_server, demo_applic
     page.locator("main button[type='submit']").click()  # nothing chosen: the error summary
     expect(page.locator(".error-summary")).to_be_visible()
     check(page)
-    page.locator(f"input[name='applications'][value='{application.pk}']").check()
+    for on_the_agenda in (application, under_2020):
+        page.locator(f"input[name='applications'][value='{on_the_agenda.pk}']").check()
     page.locator("main button[type='submit']").click()
     expect(page).to_have_url(re.compile(r"/workspace/meetings/\d+/$"))
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
@@ -208,7 +264,7 @@ def test_from_the_inbox_to_the_suppliers_approval(page, live_server, demo_applic
     page.locator("main form[action$='/open/'] button").click()
     expect(page.locator("main")).to_contain_text("Кворум есть")
     check(page, reflow=True)
-    item = AgendaItem.objects.get(meeting__commission=commission)
+    item = AgendaItem.objects.get(application=application)
     item_path = f"/workspace/items/{item.pk}/"
     visit(page, item_path, reflow=True)
     page.locator("input[name='proposal'][value='admit']").check()
@@ -217,6 +273,7 @@ def test_from_the_inbox_to_the_suppliers_approval(page, live_server, demo_applic
     check(page)
     vote_with_the_mouse(page, item.pk, check_pages=True)
     check(page)  # the item after a vote: "you voted for"
+    decide_per_kind(page, AgendaItem.objects.get(application=under_2020))
 
     # Three more members vote; the last by keyboard alone.
     for member in others[:2]:

@@ -221,3 +221,33 @@ def test_a_protocol_published_after_its_day_is_recorded_as_overdue(commission, t
     event = AuditEvent.objects.get(action="protocol.published")
     assert event.after["overdue"] is True
     assert selectors  # the module the workspace reads deadlines from
+
+
+@pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7")
+def test_every_act_of_the_commission_writes_its_audit_event_with_its_clause(commission, trusted):
+    meeting = open_meeting(commission)
+    item = meeting.items.get()
+    member = selectors.members_of(meeting.composition)[3]
+    services.record_check(application=item.application, member=member, agrees=True, remarks="")
+    item = decided(trusted, commission, item, votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+
+    events = AuditEvent.objects.exclude(action="commission.composition_formed")
+    acts = {
+        "application.checked": 1,  # 2022 p.12
+        "meeting.scheduled": 1,  # the secretary takes the application under review
+        "meeting.attendance_recorded": 1,
+        "meeting.opened": 1,
+        "agenda_item.proposal_put": 1,
+        "vote.cast": 7,
+        "agenda_item.closed": 1,
+        "protocol.numbered": 1,
+        "protocol.formed": 1,
+        "protocol.signed": 6 + 1 + 1,
+        "protocol.published": 1,
+    }
+    for action, count in acts.items():
+        assert events.filter(action=action).count() == count, action
+    assert not events.filter(action__in=acts, basis="").exists(), "each names its clause"
