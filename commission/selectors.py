@@ -239,6 +239,37 @@ def vote_summary(vote: Vote) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PublishedKindDecision:
+    """What the supplier is told of one kind's decision (2020 p.14; SUP-9, E20-3)."""
+
+    label: str
+    admitted: bool
+    reasons: list[str]
+
+
+def published_kind_decisions(application: Application) -> list[PublishedKindDecision]:
+    """The decision on each kind of goods or services of ``application``, from its published
+    protocol, where its edition decides each kind on its own; empty otherwise or before then."""
+    protocol = (
+        Protocol.objects.filter(item__application=application, status=Protocol.Status.PUBLISHED)
+        .select_related("item__application")
+        .order_by("-published_at")
+        .first()
+    )
+    if protocol is None or not protocol.item.decided_per_kind:
+        return []
+    edition = application.edition
+    return [
+        PublishedKindDecision(
+            label=kind_label(kind),
+            admitted=kind.admitted,
+            reasons=[str(edition.refusal_reason(code).text) for code in kind.refusal_reasons],
+        )
+        for kind in kinds_of(protocol.item)
+    ]
+
+
 def votes_still_needed(item: AgendaItem) -> int:
     """How many more votes for the proposal would adopt it, out of all members (COM-5)."""
     total = item.meeting.composition.seats.count()

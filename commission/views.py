@@ -388,6 +388,7 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
             "protocol": protocol,
             "application": protocol.item.application,
             "signers": selectors.protocol_signers(protocol),
+            "kinds": selectors.kind_tallies(protocol.item),
             "may_sign": selectors.may_sign_protocol(protocol=protocol, user=request.user),
             "may_publish": protocol.status == Protocol.Status.SIGNED
             and selectors.is_secretary_of(meeting=protocol.item.meeting, user=request.user),

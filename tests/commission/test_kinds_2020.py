@@ -12,9 +12,14 @@ signatures are real and verified by the server.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.db import transaction
 from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from commission import selectors, services
 from commission.models import AgendaItem, KindDecision, KindVote, Protocol, Vote
@@ -29,7 +34,8 @@ from registers.models import RegisterEntry
 from suppliers.models import Application, Offering
 from tests.commission.helpers import chair
 from tests.commission.test_protocols import pdf_text, sign_all
-from tests.suppliers.factories import ApplicationFactory
+from tests.suppliers.factories import ApplicationFactory, representative
+from tests.suppliers.test_views import sign_in_for
 
 ADMIT, REFUSE = AgendaItem.Proposal.ADMIT, AgendaItem.Proposal.REFUSE
 PROSTHESES, SIGN_LANGUAGE = "G01.02", "S02"  # goods; a specialist's service
@@ -80,7 +86,7 @@ def vote(pki, item, member, kind_choices: dict[int, str]) -> Vote:
     return services.cast_vote(item=item, member=member, cms=cms, kind_choices=kind_choices)
 
 
-@pytest.mark.req("E20-3", "E20-4", "E20-5", "REG-1", "COM-6")
+@pytest.mark.req("E20-3", "E20-4", "E20-5", "REG-1", "COM-6", "SUP-9")
 def test_edition_2020_decides_each_kind_on_its_own_and_registers_only_the_kinds_admitted(
     commission, trusted
 ):
@@ -151,6 +157,20 @@ def test_edition_2020_decides_each_kind_on_its_own_and_registers_only_the_kinds_
         )
     )
     assert registers == {"suppliers"}
+    # The supplier is told the decision on each kind, with the reasons of the refused one.
+    cabinet = Client()
+    sign_in_for(cabinet, application.supplier, representative(application.supplier))
+    with translation.override("ru"):
+        page = cabinet.get(
+            reverse("suppliers:status", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        ).content.decode()
+    decisions = page[page.index("Решение по каждому виду") :]
+    assert decisions.index("Протезы нижних конечностей") < decisions.index("Одобрено")
+    assert (
+        decisions.index("S02")
+        < decisions.index("Отказано")
+        < decisions.index("Количество приложенных документов")
+    )
     assert "specialists" in {
         register.code
         for register in application.edition.registers_for(
@@ -298,3 +318,53 @@ def test_edition_2022_keeps_one_decision_per_application(commission, trusted):
             item=item, member=member, choice="for", cms=b"", kind_choices={prostheses.pk: "for"}
         )
     assert not KindDecision.objects.exists()
+
+
+@pytest.mark.req("E20-3", "E20-5", "COM-6")
+def test_edition_2020_through_the_workspace_pages_proposal_and_vote_per_kind(commission, trusted):
+    application, prostheses, sign_language = application_2020(commission)
+    item = opened(commission, application)
+    pages = Client()
+    pages.force_login(chair(commission))
+    item_url = reverse("commission:item", args=[item.pk])
+    form = pages.get(item_url).content.decode()
+    assert f'name="kind-{prostheses.pk}-proposal"' in form
+    assert f'name="kind-{sign_language.pk}-reasons"' in form
+    assert 'name="proposal"' not in form
+
+    refused = pages.post(
+        reverse("commission:propose", args=[item.pk]),
+        {f"kind-{prostheses.pk}-proposal": "admit", f"kind-{sign_language.pk}-proposal": "refuse"},
+    )
+    assert refused.status_code == 200 and b"error-summary" in refused.content
+    assert not KindDecision.objects.exists()
+    answer = pages.post(
+        reverse("commission:propose", args=[item.pk]),
+        {
+            f"kind-{prostheses.pk}-proposal": "admit",
+            f"kind-{sign_language.pk}-proposal": "refuse",
+            f"kind-{sign_language.pk}-reasons": ["missing_details"],
+        },
+    )
+    assert answer.status_code == 302
+    proposals = dict(KindDecision.objects.values_list("offering_id", "proposal"))
+    assert proposals == {prostheses.pk: "admit", sign_language.pk: "refuse"}
+
+    vote_url = reverse("commission:vote", args=[item.pk])
+    choices = {f"kind-{prostheses.pk}": "for", f"kind-{sign_language.pk}": "against"}
+    step = pages.post(vote_url, choices).content.decode()
+    assert "eds-sign-button" in step and 'value="against"' in step
+    member = chair(commission)
+    kind_choices = {prostheses.pk: "for", sign_language.pk: "against"}
+    with translation.override("ru"):
+        document = services.vote_document(item=item, member=member, kind_choices=kind_choices)
+    cms = trusted.key_for(member.iin, Purpose.SIGN).sign(document)
+    done = pages.post(
+        vote_url,
+        {**choices, "cms": base64.b64encode(cms).decode()},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    assert selectors.kind_votes_of(Vote.objects.get(member=member)) == kind_choices
+    shown = pages.get(item_url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f'id="kind-tally-{sign_language.pk}"' in shown and "G01.02: за; S02: против" in shown
