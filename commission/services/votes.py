@@ -9,7 +9,7 @@ A unique constraint per (item, member) and the lock keep parallel votes exact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +21,7 @@ from commission.services.errors import CommissionActionError
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.services import record
+from portal.editions import Edition
 from portal.models import Role, User
 
 
@@ -67,7 +68,9 @@ def vote_document(
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _proposal_lines(edition, proposal: str, reason_codes) -> list[tuple[object, str]]:
+def _proposal_lines(
+    edition: Edition, proposal: str, reason_codes: Sequence[str]
+) -> list[tuple[object, str]]:
     reasons = [str(edition.refusal_reason(code).text) for code in reason_codes]
     return [
         (_("Proposal"), proposal),

@@ -13,9 +13,10 @@ signatures are real and verified by the server.
 from __future__ import annotations
 
 import base64
+import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
 from django.urls import reverse
@@ -368,3 +369,55 @@ def test_edition_2020_through_the_workspace_pages_proposal_and_vote_per_kind(com
     assert selectors.kind_votes_of(Vote.objects.get(member=member)) == kind_choices
     shown = pages.get(item_url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert f'id="kind-tally-{sign_language.pk}"' in shown and "G01.02: за; S02: против" in shown
+
+
+@pytest.mark.req("E20-3", "COM-5")
+def test_parallel_votes_per_kind_are_never_lost_or_counted_twice(commission, trusted):
+    """Seven members vote on both kinds at once (one of them twice), several times over: each
+    kind's tally is exact."""
+    for _ in range(5):
+        application, prostheses, sign_language = application_2020(commission)
+        item = opened(commission, application)
+        item = services.put_proposal(
+            item=item,
+            by=chair(commission),
+            kinds=[KindProposal(prostheses.pk, ADMIT), KindProposal(sign_language.pk, ADMIT)],
+        )
+        members = selectors.present_members(item.meeting)
+        ballots = []
+        for n, member in enumerate(members):
+            choices = {
+                prostheses.pk: "for" if n < 5 else "against",
+                sign_language.pk: "for" if n < 2 else "against",
+            }
+            document = services.vote_document(item=item, member=member, kind_choices=choices)
+            ballots.append(
+                (member, choices, trusted.key_for(member.iin, Purpose.SIGN).sign(document))
+            )
+        ballots.append(ballots[0])
+        start = threading.Barrier(len(ballots))
+        outcomes: list[str] = []
+
+        def cast(member, choices, cms, item=item, start=start, outcomes=outcomes):
+            start.wait()
+            try:
+                services.cast_vote(item=item, member=member, cms=cms, kind_choices=choices)
+                outcomes.append("stored")
+            except VoteRefused:
+                outcomes.append("refused")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=cast, args=ballot) for ballot in ballots]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["refused"] + ["stored"] * 7
+        tallies = {
+            kind.offering_id: (kind.votes_for, kind.votes_against)
+            for kind in KindDecision.objects.filter(item=item)
+        }
+        assert tallies == {prostheses.pk: (5, 2), sign_language.pk: (2, 5)}
+        assert KindVote.objects.filter(vote__item=item).count() == 14
+        services.close_item(item=item, by=chair(commission))
