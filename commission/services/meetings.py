@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from commission import selectors
 from commission.models import AgendaItem, Attendance, Commission, KindDecision, Meeting
 from commission.services.compositions import require_valid_composition
-from commission.services.errors import CommissionActionError
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from portal.audit.services import record
 from portal.editions import Edition, edition_for
 from portal.models import Role, User
@@ -200,6 +200,7 @@ def put_proposal(
     proposed for admission) and its reasons are those of the kinds proposed for refusal."""
     item = _locked_item(item)
     _require_presiding(item.meeting, by)
+    require_awaiting_decision(item.application)
     edition = item.edition
     if item.decided_per_kind:
         if proposal or reasons:

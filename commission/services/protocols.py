@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from commission import selectors
 from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
 from commission.protocol import render_protocol
-from commission.services.errors import CommissionActionError
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
@@ -106,6 +106,7 @@ def _item_for_protocol(item: AgendaItem, secretary: User) -> AgendaItem:
         raise ProtocolRefused(
             _("A protocol is formed only for an adopted decision; this item has none.")
         )
+    require_awaiting_decision(item.application)
     return item
 
 
@@ -205,6 +206,7 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     published_at = protocol.published_at = timezone.now()
     protocol.save(update_fields=["status", "published_at"])
     application = Application.objects.select_for_update().get(pk=protocol.item.application_id)
+    require_awaiting_decision(application)
     entries = _decide(application, protocol, decided_on=deadlines.day_of(published_at))
     edition = application.edition
     event = record(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commission import selectors
 from commission.models import AgendaItem, Attendance, KindDecision, KindVote, Meeting, Vote
-from commission.services.errors import CommissionActionError
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.services import record
@@ -183,6 +183,7 @@ def _ensure_may_vote(item: AgendaItem, member: User) -> None:
     meeting = item.meeting
     if meeting.status != Meeting.Status.OPEN or item.status != AgendaItem.Status.VOTING:
         raise VoteRefused(_("Voting on this item is not open."))
+    require_awaiting_decision(item.application)
     if meeting.composition.secretary_id == member.pk:
         raise VoteRefused(_("The secretary is not a member of the commission and does not vote."))
     if member.pk not in {m.pk for m in selectors.members_of(meeting.composition)}:
@@ -198,6 +199,6 @@ def vote_refusal(*, item: AgendaItem, member: User) -> str:
     says it before anything is signed; ``cast_vote`` checks it again under the lock."""
     try:
         _ensure_may_vote(item, member)
-    except VoteRefused as refusal:
+    except CommissionActionError as refusal:
         return str(refusal)
     return ""

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from commission import selectors, services
 from commission.models import AgendaItem, Protocol, ProtocolSignature, Vote
+from commission.services.errors import NoLongerAwaitsDecision
 from commission.services.protocols import ProtocolRefused, required_signers
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
@@ -25,6 +26,7 @@ from portal.editions import Offer
 from portal.notifications.models import Notification
 from registers.models import RegisterEntry
 from suppliers import selectors as supplier_selectors
+from suppliers import services as supplier_services
 from suppliers.models import Application
 from tests.commission.helpers import decided, open_meeting
 from tests.factories import UserFactory
@@ -309,3 +311,38 @@ def test_the_protocol_has_every_field_of_annex_2_in_order_in_russian_and_in_kaza
         assert vote_for in text[starts[5] : starts[6]], "a member's decision line"
         assert vote_for in text[starts[6] : starts[7]], "the chair's decision line"
     assert text.count(secretary.full_name) == 2, "the secretary signs, once in each version"
+
+
+@pytest.mark.req("COM-7", "SUP-9")
+def test_an_application_withdrawn_while_on_the_agenda_is_no_longer_decided(commission, trusted):
+    """Withdrawal stays open until the decision is published: the commission's acts on the
+    withdrawn application are refused in words, and nothing decides or registers it."""
+    meeting = open_meeting(commission, items=2)
+    first, second = meeting.items.order_by("position")
+    item = decided(trusted, commission, first, votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    supplier_services.withdraw_application(
+        application=item.application, user=representative(item.application.supplier)
+    )
+    with pytest.raises(NoLongerAwaitsDecision, match="withdrawn"):
+        services.publish_protocol(protocol=protocol, secretary=secretary)
+    assert Protocol.objects.get(pk=protocol.pk).status == Protocol.Status.SIGNED
+    application = Application.objects.get(pk=item.application_id)
+    assert application.status == Application.Status.WITHDRAWN
+    assert not RegisterEntry.objects.exists()
+
+    proposed = services.put_proposal(item=second, by=meeting.presided_by, proposal="admit")
+    supplier_services.withdraw_application(
+        application=second.application, user=representative(second.application.supplier)
+    )
+    member = selectors.present_members(meeting)[1]
+    proposed = AgendaItem.objects.select_related("application").get(pk=proposed.pk)
+    assert "withdrawn" in services.vote_refusal(item=proposed, member=member)
+    with pytest.raises(NoLongerAwaitsDecision):
+        services.cast_vote(
+            item=proposed,
+            member=member,
+            choice="for",
+            cms=trusted.key_for(member.iin, Purpose.SIGN).sign(b"not reached"),
+        )
