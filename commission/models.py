@@ -289,7 +289,7 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
         (edition 2020 p.8, p.14: an application per kind, each approved; E20-3): then the
         proposal, the votes and the outcome are per kind (``KindDecision``), and the item's own
         ``proposal`` and ``refusal_reasons`` only sum them up."""
-        return self.edition.one_application_per_kind
+        return self.application is not None and self.edition.one_application_per_kind
 
     @transition(field=status, source=Status.PENDING, target=Status.VOTING)
     def start_voting(self) -> None:
