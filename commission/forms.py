@@ -179,3 +179,81 @@ class CheckForm(forms.Form):
         if cleaned.get("agrees") is False and not (cleaned.get("remarks") or "").strip():
             self.add_error("remarks", _("Write your remarks."))
         return cleaned
+
+
+class KindProposalForm(forms.Form):
+    """The proposal on each kind of goods or services of the application, where the edition
+    decides each on its own (2020 p.8, p.14; E20-3): admit it, or refuse it with reasons."""
+
+    def __init__(self, *args, edition: Edition, kinds: Sequence[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = list(kinds)
+        reasons = [(reason.code, reason.text) for reason in edition.refusal_reasons]
+        for offering_id, label in self.kinds:
+            self.fields[f"kind-{offering_id}-proposal"] = forms.ChoiceField(
+                label=_("Proposal on %(kind)s") % {"kind": label},
+                choices=AgendaItem.Proposal.choices,
+                widget=_choices(forms.RadioSelect),
+                error_messages={"required": _("Choose whether to propose admission or refusal.")},
+            )
+            self.fields[f"kind-{offering_id}-reasons"] = forms.MultipleChoiceField(
+                label=_("Reasons for refusing %(kind)s") % {"kind": label},
+                help_text=_("Only for a refusal: choose every reason that applies."),
+                choices=reasons,
+                required=False,
+                widget=_choices(forms.CheckboxSelectMultiple),
+            )
+
+    def kind_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"kind-{offering_id}-proposal"], self[f"kind-{offering_id}-reasons"])
+            for offering_id, _label in self.kinds
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for offering_id, _label in self.kinds:
+            proposal = cleaned.get(f"kind-{offering_id}-proposal")
+            reasons = cleaned.get(f"kind-{offering_id}-reasons")
+            if proposal == AgendaItem.Proposal.REFUSE and not reasons:
+                self.add_error(
+                    f"kind-{offering_id}-reasons", _("Choose at least one reason for the refusal.")
+                )
+            if proposal == AgendaItem.Proposal.ADMIT and reasons:
+                self.add_error(
+                    f"kind-{offering_id}-reasons",
+                    _("An admission has no refusal reasons: clear them."),
+                )
+        return cleaned
+
+    def proposals(self) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(offering id, proposal, reasons) for each kind, once the form is valid."""
+        return [
+            (
+                offering_id,
+                self.cleaned_data[f"kind-{offering_id}-proposal"],
+                tuple(self.cleaned_data[f"kind-{offering_id}-reasons"]),
+            )
+            for offering_id, _label in self.kinds
+        ]
+
+
+class KindVoteForm(forms.Form):
+    """A member's vote on each kind's proposal (E20-3), signed as one document."""
+
+    def __init__(self, *args, kinds: Sequence[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = list(kinds)
+        for offering_id, label in self.kinds:
+            self.fields[f"kind-{offering_id}"] = forms.ChoiceField(
+                label=label,
+                choices=Vote.Choice.choices,
+                widget=_choices(forms.RadioSelect),
+                error_messages={"required": _("Choose for or against the proposal.")},
+            )
+
+    def kind_choices(self) -> dict[int, str]:
+        return {
+            offering_id: self.cleaned_data[f"kind-{offering_id}"]
+            for offering_id, _label in self.kinds
+        }

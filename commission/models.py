@@ -320,6 +320,14 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
             return self.deregistration_case.supplier
         return self.application.supplier if self.application else None
 
+    @property
+    def decided_per_kind(self) -> bool:
+        """Whether each kind of goods or services of the application is decided on its own
+        (edition 2020 p.8, p.14: an application per kind, each approved; E20-3): then the
+        proposal, the votes and the outcome are per kind (``KindDecision``), and the item's own
+        ``proposal`` and ``refusal_reasons`` only sum them up."""
+        return self.application is not None and self.edition.one_application_per_kind
+
     @transition(field=status, source=Status.PENDING, target=Status.VOTING)
     def start_voting(self) -> None:
         """The proposal is put to the vote."""
@@ -349,7 +357,8 @@ class Vote(models.Model):
         related_name="+",
         verbose_name=_("member"),
     )
-    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    # Blank when the item is decided per kind: the choices are then in ``kind_votes``.
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices, blank=True)
     signature = models.OneToOneField(
         "eds.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("signature")
     )
@@ -364,6 +373,86 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.member} {self.choice}"
+
+
+class KindDecision(models.Model):
+    """The decision on one per-kind application (өтінім на вид товара или услуги) within an
+    agenda item, where the edition decides each kind on its own (2020 p.8, p.14; E20-3): the
+    proposal for this kind — admit it, or refuse it with reasons of the edition's list — the
+    tally of the members' votes on it and, once the item is closed, its outcome. A kind whose
+    votes for fall short of the majority of all members has no decision, never a refusal.
+
+    Fixed once its outcome is recorded (a database trigger): the protocol is formed from it."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("decision adopted")
+        NO_DECISION = "no_decision", _("no decision")
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="kinds", verbose_name=_("agenda item")
+    )
+    offering = models.ForeignKey(
+        "suppliers.Offering",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kind of goods or service"),
+    )
+    proposal = models.CharField(_("proposal"), max_length=20, choices=AgendaItem.Proposal.choices)
+    refusal_reasons = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("refusal reasons")
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("decision on a kind of goods or services")
+        verbose_name_plural = _("decisions on kinds of goods or services")
+        ordering = ["item", "offering"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "offering"], name="one_decision_per_kind")
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="kind_decision_is_fixed_once_closed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition("OLD.outcome <> ''"),
+            ),
+            pgtrigger.Protect(name="kind_decision_is_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.offering_id} {self.proposal}"
+
+    @property
+    def admitted(self) -> bool:
+        """This kind is admitted: its proposal to admit was adopted."""
+        return self.outcome == self.Outcome.ADOPTED and self.proposal == AgendaItem.Proposal.ADMIT
+
+
+class KindVote(models.Model):
+    """A member's vote on one kind, part of their one signed vote on the item (E20-3)."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.PROTECT, related_name="kind_votes", verbose_name=_("vote")
+    )
+    kind = models.ForeignKey(
+        KindDecision,
+        on_delete=models.PROTECT,
+        related_name="votes",
+        verbose_name=_("decision on a kind of goods or services"),
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=Vote.Choice.choices)
+
+    class Meta:
+        verbose_name = _("vote on a kind of goods or services")
+        verbose_name_plural = _("votes on kinds of goods or services")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "kind"], name="one_vote_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote}: {self.kind_id} {self.choice}"
 
 
 class ProtocolCounter(models.Model):

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import override
 
-from commission.models import AgendaItem, Vote
+from commission import selectors
+from commission.models import AgendaItem, KindDecision, Vote
 from portal.calendar import ALMATY
 from portal.editions import Offer
 from portal.pdf import render_pdf
@@ -54,6 +55,7 @@ def protocol_context(
     supplier = item.supplier
     with override(language):
         votes = list(item.votes.select_related("member", "signature").order_by("member__full_name"))
+        kinds = selectors.kinds_of(item)
         presiding = meeting.presided_by
         return {
             "language": language,
@@ -71,18 +73,39 @@ def protocol_context(
             "ground": f"{case.ground_rule.text} ({case.ground_rule.clause})" if case else "",
             "admitted": item.proposal == AgendaItem.Proposal.ADMIT,
             "reasons": [str(edition.refusal_reason(code).text) for code in item.refusal_reasons],
-            "members": [_decision(vote) for vote in votes if vote.member != presiding],
-            "chair": next((_decision(vote) for vote in votes if vote.member == presiding), None)
+            "kinds": [
+                {
+                    "name": selectors.kind_label(kind),
+                    "admitted": kind.proposal == AgendaItem.Proposal.ADMIT,
+                    "reasons": [
+                        str(edition.refusal_reason(code).text) for code in kind.refusal_reasons
+                    ],
+                }
+                for kind in kinds
+            ],
+            "members": [_decision(vote, kinds) for vote in votes if vote.member != presiding],
+            "chair": next(
+                (_decision(vote, kinds) for vote in votes if vote.member == presiding), None
+            )
             or {"name": presiding.full_name if presiding else "", "decision": "", "signature": {}},
             "secretary": meeting.composition.secretary.full_name,
         }
 
 
-def _decision(vote: Vote) -> dict[str, Any]:
+def _decision(vote: Vote, kinds: list[KindDecision]) -> dict[str, Any]:
+    """A member's decision line: the vote, or (decided per kind, E20-3) the vote on each kind."""
     signature = vote.signature
+    if kinds:
+        choices = selectors.kind_votes_of(vote)
+        decision = "; ".join(
+            f"{kind.offering.classifier_item.code}: {Vote.Choice(choices[kind.offering_id]).label}"
+            for kind in kinds
+        )
+    else:
+        decision = str(Vote.Choice(vote.choice).label)
     return {
         "name": vote.member.full_name,
-        "decision": str(Vote.Choice(vote.choice).label),
+        "decision": decision,
         "signature": {
             "iin": signature.iin,
             "serial": signature.certificate_serial,

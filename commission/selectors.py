@@ -14,6 +14,7 @@ from commission.models import (
     Attendance,
     Commission,
     Composition,
+    KindDecision,
     Meeting,
     MemberCheck,
     Protocol,
@@ -172,6 +173,103 @@ def attendance_of(meeting: Meeting) -> AttendanceTally:
         needed=needed,
         quorum_met=edition.quorum_met(present=present, total=total),
     )
+
+
+def kinds_of(item: AgendaItem) -> list[KindDecision]:
+    """The per-kind decisions of an item decided per kind (E20-3), in the order of the
+    application's kinds; empty for an item decided as a whole, or before its proposal."""
+    return list(item.kinds.select_related("offering__classifier_item").order_by("offering__pk"))
+
+
+def kind_label(kind: KindDecision) -> str:
+    """ "G01.02 Протезы нижних конечностей": the kind's classifier code and name."""
+    item = kind.offering.classifier_item
+    return f"{item.code} {item.name}"
+
+
+def kind_votes_of(vote: Vote) -> dict[int, str]:
+    """A per-kind vote's choices: the offering's id to "for" or "against" (E20-3)."""
+    return dict(vote.kind_votes.values_list("kind__offering_id", "choice"))
+
+
+def kinds_to_decide(item: AgendaItem) -> list[tuple[int, str]]:
+    """The kinds of goods or services of the item's application, each to be decided on its own
+    (E20-3): the offering's id and its label."""
+    if item.application is None:
+        return []
+    offerings = item.application.offerings.select_related("classifier_item").order_by("pk")
+    return [
+        (offering.pk, f"{offering.classifier_item.code} {offering.classifier_item.name}")
+        for offering in offerings
+    ]
+
+
+@dataclass(frozen=True)
+class KindTally:
+    """Where the vote on one kind stands, out of all members (E20-3)."""
+
+    kind: KindDecision
+    label: str
+    reasons: list[str]
+    still_needed: int
+
+
+def kind_tallies(item: AgendaItem) -> list[KindTally]:
+    edition = item.edition
+    needed = edition.votes_needed(total=item.meeting.composition.seats.count())
+    return [
+        KindTally(
+            kind=kind,
+            label=kind_label(kind),
+            reasons=[str(edition.refusal_reason(code).text) for code in kind.refusal_reasons],
+            still_needed=max(0, needed - kind.votes_for),
+        )
+        for kind in kinds_of(item)
+    ]
+
+
+def vote_summary(vote: Vote) -> str:
+    """ "за", or, for a vote per kind, "G01.02: за; S02: против"."""
+    if vote.choice:
+        return vote.get_choice_display()
+    codes = dict(
+        vote.kind_votes.values_list("kind__offering_id", "kind__offering__classifier_item__code")
+    )
+    return "; ".join(
+        f"{codes[offering_id]}: {Vote.Choice(choice).label}"
+        for offering_id, choice in sorted(kind_votes_of(vote).items())
+    )
+
+
+@dataclass(frozen=True)
+class PublishedKindDecision:
+    """What the supplier is told of one kind's decision (2020 p.14; SUP-9, E20-3)."""
+
+    label: str
+    admitted: bool
+    reasons: list[str]
+
+
+def published_kind_decisions(application: Application) -> list[PublishedKindDecision]:
+    """The decision on each kind of goods or services of ``application``, from its published
+    protocol, where its edition decides each kind on its own; empty otherwise or before then."""
+    protocol = (
+        Protocol.objects.filter(item__application=application, status=Protocol.Status.PUBLISHED)
+        .select_related("item__application")
+        .order_by("-published_at")
+        .first()
+    )
+    if protocol is None or not protocol.item.decided_per_kind:
+        return []
+    edition = application.edition
+    return [
+        PublishedKindDecision(
+            label=kind_label(kind),
+            admitted=kind.admitted,
+            reasons=[str(edition.refusal_reason(code).text) for code in kind.refusal_reasons],
+        )
+        for kind in kinds_of(protocol.item)
+    ]
 
 
 def votes_still_needed(item: AgendaItem) -> int:

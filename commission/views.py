@@ -241,8 +241,9 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
         and item.status == AgendaItem.Status.PENDING
     )
     if proposal_form is None and may_propose:
-        proposal_form = forms.ProposalForm(edition=edition, deregistration=item.is_deregistration)
+        proposal_form = _proposal_form(item)
     protocol = Protocol.objects.filter(item=item).first()
+    own_vote = selectors.vote_of(item=item, member=request.user)
     return render(
         request,
         "commission/workspace/item.html",
@@ -253,13 +254,17 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
             "case": item.deregistration_case,
             "reasons": [edition.refusal_reason(code).text for code in item.refusal_reasons],
             "tally": selectors.tally_of(item),
-            "votes": item.votes.select_related("member").order_by("member__full_name"),
+            "kinds": selectors.kind_tallies(item),
+            "votes": [
+                (vote, selectors.vote_summary(vote))
+                for vote in item.votes.select_related("member").order_by("member__full_name")
+            ],
             "proposal_form": proposal_form if may_propose else None,
             "may_close": presiding
             and meeting.status == Meeting.Status.OPEN
             and item.status == AgendaItem.Status.VOTING,
             "may_vote": selectors.may_vote_now(item=item, member=request.user),
-            "own_vote": selectors.vote_of(item=item, member=request.user),
+            "own_vote": selectors.vote_summary(own_vote) if own_vote else "",
             "may_form_protocol": selectors.is_secretary_of(meeting=meeting, user=request.user)
             and item.status == AgendaItem.Status.ADOPTED
             and (protocol is None or protocol.status == Protocol.Status.NUMBERED),
@@ -269,22 +274,36 @@ def _item_page(request, item: AgendaItem, proposal_form=None, error: str = ""):
     )
 
 
+def _proposal_form(item: AgendaItem, data=None) -> forms.ProposalForm | forms.KindProposalForm:
+    if item.decided_per_kind:
+        return forms.KindProposalForm(
+            data, edition=item.edition, kinds=selectors.kinds_to_decide(item)
+        )
+    return forms.ProposalForm(data, edition=item.edition, deregistration=item.is_deregistration)
+
+
 @require_POST
 @workspace_page
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
-    """The presiding member puts a proposal: admit, or refuse with reasons (COM-8)."""
+    """The presiding member puts a proposal: admit, or refuse with reasons (COM-8); where the
+    edition decides each kind on its own, one for each kind (E20-3)."""
     item = selectors.item_for(user=request.user, pk=pk)
-    form = forms.ProposalForm(
-        request.POST, edition=item.edition, deregistration=item.is_deregistration
-    )
+    form = _proposal_form(item, request.POST)
     if form.is_valid():
         try:
-            services.put_proposal(
-                item=item,
-                by=request.user,
-                proposal=form.cleaned_data["proposal"],
-                reasons=form.cleaned_data.get("reasons", []),
-            )
+            if isinstance(form, forms.KindProposalForm):
+                services.put_proposal(
+                    item=item,
+                    by=request.user,
+                    kinds=[services.KindProposal(*kind) for kind in form.proposals()],
+                )
+            else:
+                services.put_proposal(
+                    item=item,
+                    by=request.user,
+                    proposal=form.cleaned_data["proposal"],
+                    reasons=form.cleaned_data.get("reasons", []),
+                )
         except PortalError as error:
             form.add_error(None, str(error))
         else:
@@ -317,24 +336,45 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = services.vote_refusal(item=item, member=request.user)
     if refusal:
         return render(request, "commission/workspace/vote.html", {"item": item, "refusal": refusal})
-    choice_form = forms.VoteChoiceForm(request.POST or None)
+    choice_form: forms.VoteChoiceForm | forms.KindVoteForm
+    if item.decided_per_kind:
+        kinds = [
+            (row.kind.offering_id, f"{row.label}: {row.kind.get_proposal_display()}")
+            for row in selectors.kind_tallies(item)
+        ]
+        choice_form = forms.KindVoteForm(request.POST or None, kinds=kinds)
+    else:
+        choice_form = forms.VoteChoiceForm(request.POST or None)
     if request.method != "POST" or not choice_form.is_valid():
         return render(
             request,
             "commission/workspace/vote.html",
             {"item": item, "choice_form": choice_form, "signing": None},
         )
-    choice = choice_form.cleaned_data["choice"]
+    if isinstance(choice_form, forms.KindVoteForm):
+        choice, kind_choices = "", choice_form.kind_choices()
+        hidden = {f"kind-{offering_id}": value for offering_id, value in kind_choices.items()}
+    else:
+        choice, kind_choices = choice_form.cleaned_data["choice"], {}
+        hidden = {"choice": choice}
     step = signature_step(
         request,
-        data=services.vote_document(item=item, member=request.user, choice=choice),
+        data=services.vote_document(
+            item=item, member=request.user, choice=choice, kind_choices=kind_choices
+        ),
         title=_("Your vote"),
         button_label=_("Sign your vote with EDS"),
-        hidden_fields={"choice": choice},
+        hidden_fields=hidden,
     )
     if step.cms is not None:
         try:
-            services.cast_vote(item=item, member=request.user, choice=choice, cms=step.cms)
+            services.cast_vote(
+                item=item,
+                member=request.user,
+                choice=choice,
+                cms=step.cms,
+                kind_choices=kind_choices,
+            )
         except PortalError as error:
             step.refuse(error)
         else:
@@ -377,6 +417,7 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
             "case": protocol.item.deregistration_case,
             "supplier": protocol.item.supplier,
             "signers": selectors.protocol_signers(protocol),
+            "kinds": selectors.kind_tallies(protocol.item),
             "may_sign": selectors.may_sign_protocol(protocol=protocol, user=request.user),
             "may_publish": protocol.status == Protocol.Status.SIGNED
             and selectors.is_secretary_of(meeting=protocol.item.meeting, user=request.user),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commission', '0004_member_checks'),
+        ('commission', '0005_kind_decisions'),
         ('deregistration', '0001_deregistration_cases'),
         ('suppliers', '0006_application_decision_protocol_url'),
     ]

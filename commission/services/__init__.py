@@ -11,6 +11,7 @@ from commission.services.compositions import (
 )
 from commission.services.errors import CommissionActionError
 from commission.services.meetings import (
+    KindProposal,
     close_item,
     open_meeting,
     put_proposal,
@@ -25,6 +26,7 @@ __all__ = [
     "CommissionActionError",
     "HistoryIsFixed",
     "InvalidComposition",
+    "KindProposal",
     "cast_vote",
     "close_item",
     "composition_snapshot",

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commission import selectors
-from commission.models import AgendaItem, Attendance, Commission, Meeting
+from commission.models import AgendaItem, Attendance, Commission, KindDecision, Meeting
 from commission.services.compositions import require_valid_composition
-from commission.services.errors import CommissionActionError
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from deregistration import selectors as deregistration_selectors
 from deregistration import services as deregistration_services
 from deregistration.models import DeregistrationCase
 from portal.audit.services import record
 from portal.deadlines import day_of
-from portal.editions import edition_for
+from portal.editions import Edition, edition_for
 from portal.models import Role, User
 from suppliers.models import Application
 
@@ -192,30 +193,50 @@ def open_meeting(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
+@dataclass(frozen=True)
+class KindProposal:
+    """The proposal on one kind of goods or services of the application (its ``Offering``),
+    where the edition decides each kind on its own (2020 p.8, p.14; E20-3)."""
+
+    offering_id: int
+    proposal: str
+    reasons: tuple[str, ...] = ()
+
+
 @transaction.atomic(durable=True)
 def put_proposal(
-    *, item: AgendaItem, by: User, proposal: str, reasons: Sequence[str] = ()
+    *,
+    item: AgendaItem,
+    by: User,
+    proposal: str = "",
+    reasons: Sequence[str] = (),
+    kinds: Sequence[KindProposal] = (),
 ) -> AgendaItem:
     """The presiding member puts a proposal to the open vote: admit, or refuse with reasons
     from the edition's list (2022 p.16: four; 2020 p.14: seven); on a deregistration case,
-    deregister or not, with no reasons (the ground is the case's; 2022 p.21-22, 2020 p.19)."""
+    deregister or not, with no reasons (the ground is the case's; 2022 p.21-22, 2020 p.19).
+
+    Under an edition that decides each kind on its own (2020 p.8, p.14; E20-3) the proposal on
+    an application is ``kinds``: one ``KindProposal`` for every kind of goods or services of the
+    application, and no proposal of the whole; the item's ``proposal`` then sums them up (admit
+    when any kind is proposed for admission) and its reasons are those of the kinds proposed for
+    refusal."""
     item = _locked_item(item)
     _require_presiding(item.meeting, by)
+    require_awaiting_decision(item.application)
     edition = item.edition
-    known = {reason.code for reason in edition.refusal_reasons}
-    if item.is_deregistration:
-        if proposal not in (AgendaItem.Proposal.DEREGISTER, AgendaItem.Proposal.KEEP):
-            raise ProposalRefused(_("Propose to deregister the supplier or not to."))
-        if reasons:
-            raise ProposalRefused(_("A decision on deregistration has no refusal reasons."))
-    elif proposal == AgendaItem.Proposal.REFUSE:
-        if not reasons or set(reasons) - known:
-            raise ProposalRefused(_("A refusal names at least one reason from the list."))
-    elif proposal == AgendaItem.Proposal.ADMIT:
-        if reasons:
-            raise ProposalRefused(_("An admission has no refusal reasons."))
+    if item.decided_per_kind:
+        if proposal or reasons:
+            raise ProposalRefused(
+                _("Under these rules each kind of goods or services is decided on its own.")
+            )
+        proposal, reasons = _put_kind_proposals(item, kinds)
+    elif kinds:
+        raise ProposalRefused(_("Under these rules the application is decided as a whole."))
+    elif item.is_deregistration:
+        _check_deregistration_proposal(proposal, reasons)
     else:
-        raise ProposalRefused(_("Propose to admit or to refuse."))
+        _check_proposal(edition, proposal, reasons)
     item.start_voting()
     item.proposal, item.refusal_reasons = proposal, list(reasons)
     item.save()
@@ -223,13 +244,77 @@ def put_proposal(
         actor=by,
         action="agenda_item.proposal_put",
         obj=item,
-        after={"proposal": proposal, "reasons": list(reasons)},
+        after={
+            "proposal": proposal,
+            "reasons": list(reasons),
+            **(
+                {
+                    "kinds": [
+                        {
+                            "offering": k.offering_id,
+                            "proposal": k.proposal,
+                            "reasons": list(k.reasons),
+                        }
+                        for k in kinds
+                    ]
+                }
+                if kinds
+                else {}
+            ),
+        },
         basis=item.deregistration_case.ground_rule.clause
         if item.deregistration_case is not None
         else edition.clause_for("refusal_reasons"),
         role=Role.MEMBER,
     )
     return item
+
+
+def _check_deregistration_proposal(proposal: str, reasons: Sequence[str]) -> None:
+    if proposal not in (AgendaItem.Proposal.DEREGISTER, AgendaItem.Proposal.KEEP):
+        raise ProposalRefused(_("Propose to deregister the supplier or not to."))
+    if reasons:
+        raise ProposalRefused(_("A decision on deregistration has no refusal reasons."))
+
+
+def _check_proposal(edition: Edition, proposal: str, reasons: Sequence[str]) -> None:
+    known = {reason.code for reason in edition.refusal_reasons}
+    if proposal == AgendaItem.Proposal.REFUSE:
+        if not reasons or set(reasons) - known:
+            raise ProposalRefused(_("A refusal names at least one reason from the list."))
+    elif proposal == AgendaItem.Proposal.ADMIT:
+        if reasons:
+            raise ProposalRefused(_("An admission has no refusal reasons."))
+    else:
+        raise ProposalRefused(_("Propose to admit or to refuse."))
+
+
+def _put_kind_proposals(item: AgendaItem, kinds: Sequence[KindProposal]) -> tuple[str, list[str]]:
+    """One proposal per kind of the application, stored; returns the item's summary."""
+    edition = item.edition
+    application = item.application
+    assert application is not None, "only an application is decided per kind"
+    offering_ids = set(application.offerings.values_list("pk", flat=True))
+    proposed = [kind.offering_id for kind in kinds]
+    if len(set(proposed)) != len(proposed) or set(proposed) != offering_ids:
+        raise ProposalRefused(
+            _("Propose a decision on every kind of goods or services of the application, once.")
+        )
+    for kind in kinds:
+        _check_proposal(edition, kind.proposal, kind.reasons)
+    KindDecision.objects.bulk_create(
+        KindDecision(
+            item=item,
+            offering_id=kind.offering_id,
+            proposal=kind.proposal,
+            refusal_reasons=list(kind.reasons),
+        )
+        for kind in kinds
+    )
+    admit = any(kind.proposal == AgendaItem.Proposal.ADMIT for kind in kinds)
+    refused = {code for kind in kinds for code in kind.reasons}
+    reasons = [reason.code for reason in edition.refusal_reasons if reason.code in refused]
+    return (AgendaItem.Proposal.ADMIT if admit else AgendaItem.Proposal.REFUSE), reasons
 
 
 @transaction.atomic(durable=True)
@@ -241,7 +326,12 @@ def close_item(*, item: AgendaItem, by: User) -> AgendaItem:
     _require_presiding(item.meeting, by)
     edition = item.edition
     total = item.meeting.composition.seats.count()
-    if edition.decision_adopted(votes_for=item.votes_for, total=total):
+    kinds = _close_kinds(item, total=total)
+    if kinds:
+        adopted = all(kind.outcome == KindDecision.Outcome.ADOPTED for kind in kinds)
+    else:
+        adopted = edition.decision_adopted(votes_for=item.votes_for, total=total)
+    if adopted:
         item.adopt()
     else:
         item.record_no_decision()
@@ -264,11 +354,41 @@ def close_item(*, item: AgendaItem, by: User) -> AgendaItem:
             "votes_for": item.votes_for,
             "votes_against": item.votes_against,
             "total_members": total,
+            **(
+                {
+                    "kinds": [
+                        {
+                            "offering": kind.offering_id,
+                            "outcome": kind.outcome,
+                            "votes_for": kind.votes_for,
+                            "votes_against": kind.votes_against,
+                        }
+                        for kind in kinds
+                    ]
+                }
+                if kinds
+                else {}
+            ),
         },
         basis=edition.clause_for("decision_majority"),
         role=Role.MEMBER,
     )
     return item
+
+
+def _close_kinds(item: AgendaItem, *, total: int) -> list[KindDecision]:
+    """Each kind's outcome, where the item is decided per kind (E20-3): adopted when its votes
+    for reach the majority of all members, otherwise no decision. The item is adopted only when
+    every kind is; a kind without a decision leaves the whole application under review, to be
+    put to a later meeting with all its kinds (choice: one protocol decides the application)."""
+    if not item.decided_per_kind:
+        return []
+    kinds = list(item.kinds.select_for_update().order_by("pk"))
+    for kind in kinds:
+        adopted = item.edition.decision_adopted(votes_for=kind.votes_for, total=total)
+        kind.outcome = KindDecision.Outcome.ADOPTED if adopted else KindDecision.Outcome.NO_DECISION
+        kind.save(update_fields=["outcome"])
+    return kinds
 
 
 def _locked(meeting: Meeting) -> Meeting:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commission import selectors
 from commission.models import AgendaItem, Protocol, ProtocolCounter, ProtocolSignature
 from commission.protocol import render_protocol
-from commission.services.errors import CommissionActionError
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from deregistration import services as deregistration_services
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
@@ -24,6 +25,7 @@ from portal.editions import Edition
 from portal.models import Role, User
 from registers.models import RegisterEntry
 from suppliers.models import Application
+from suppliers.selectors import offer_of
 
 
 class ProtocolRefused(CommissionActionError):
@@ -112,6 +114,7 @@ def _item_for_protocol(item: AgendaItem, secretary: User) -> AgendaItem:
         raise ProtocolRefused(
             _("A protocol is formed only for an adopted decision; this item has none.")
         )
+    require_awaiting_decision(item.application)
     return item
 
 
@@ -236,6 +239,7 @@ def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     if protocol.item.is_deregistration:
         return _publish_deregistration(protocol, secretary, on=deadlines.day_of(published_at))
     application = Application.objects.select_for_update().get(pk=protocol.item.application_id)
+    require_awaiting_decision(application)
     entries = _decide(application, protocol, decided_on=deadlines.day_of(published_at))
     edition = application.edition
     event = record(
@@ -299,7 +303,7 @@ def _decide(
     application.save()
     supplier = application.supplier
     registers = application.edition.registers_for(
-        supplier_kind=supplier.kind, offers=application.offers
+        supplier_kind=supplier.kind, offers=admitted_offers(protocol.item)
     )
     return RegisterEntry.objects.bulk_create(
         RegisterEntry(
@@ -313,6 +317,21 @@ def _decide(
         )
         for register in registers
     )
+
+
+def admitted_offers(item: AgendaItem) -> list[str]:
+    """What the supplier is admitted to offer by the item's decision (REG-1): the whole
+    application's offers; where each kind is decided on its own (2020 p.8, p.14; E20-3), only
+    the offers of the kinds admitted, so that a refused kind enters no register."""
+    application = application_of(item)
+    if not item.decided_per_kind:
+        return list(application.offers or ())
+    offers = {
+        offer_of(kind.offering.classifier_item)
+        for kind in selectors.kinds_of(item)
+        if kind.admitted
+    }
+    return sorted(offer for offer in offers if offer)
 
 
 def application_of(item: AgendaItem) -> Application:

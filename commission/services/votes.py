@@ -9,15 +9,19 @@ A unique constraint per (item, member) and the lock keep parallel votes exact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from commission import selectors
-from commission.models import AgendaItem, Attendance, Meeting, Vote
-from commission.services.errors import CommissionActionError
+from commission.models import AgendaItem, Attendance, KindDecision, KindVote, Meeting, Vote
+from commission.services.errors import CommissionActionError, require_awaiting_decision
 from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.services import record
+from portal.editions import Edition
 from portal.models import Role, User
 
 
@@ -25,12 +29,19 @@ class VoteRefused(CommissionActionError):
     code = "vote_refused"
 
 
-def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
-    """The exact text a member signs for a vote (shown to them before signing)."""
+def vote_document(
+    *,
+    item: AgendaItem,
+    member: User,
+    choice: str = "",
+    kind_choices: Mapping[int, str] | None = None,
+) -> bytes:
+    """The exact text a member signs for a vote (shown to them before signing). Where the item
+    is decided per kind (E20-3), it names each kind with its proposal, its reasons and the
+    member's vote on it (``kind_choices``: the offering's id to "for" or "against")."""
     meeting = item.meeting
     edition = item.edition
     supplier = item.supplier
-    reasons = [str(edition.refusal_reason(code).text) for code in item.refusal_reasons]
     case = item.deregistration_case
     if case is not None:
         matter = [
@@ -39,16 +50,24 @@ def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
         ]
     else:
         matter = [(_("Application"), f"№ {item.application_id}")]
-    labelled = [
+    labelled: list[tuple[object, str]] = [
         (_("Commission"), str(meeting.commission)),
         (_("Meeting"), f"{meeting.held_on:%d.%m.%Y}, № {meeting.pk}"),
         (_("Agenda item"), str(item.position)),
         (_("Supplier"), f"{supplier} ({supplier.identifier})"),
         *matter,
-        (_("Proposal"), item.get_proposal_display()),
-        *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
+    ]
+    if item.decided_per_kind:
+        choices = kind_choices or {}
+        for kind in selectors.kinds_of(item):
+            labelled.append((_("Kind of goods or services"), selectors.kind_label(kind)))
+            labelled += _proposal_lines(edition, kind.get_proposal_display(), kind.refusal_reasons)
+            labelled.append((_("Vote"), _choice_label(choices.get(kind.offering_id, ""))))
+    else:
+        labelled += _proposal_lines(edition, item.get_proposal_display(), item.refusal_reasons)
+    labelled += [
         (_("Member"), f"{member.full_name} ({member.iin})"),
-        (_("Vote"), str(Vote.Choice(choice).label)),
+        *([] if item.decided_per_kind else [(_("Vote"), _choice_label(choice))]),
         (_("Basis"), edition.clause_for("member_decisions_signed")),
     ]
     lines = [str(_("Vote of a member of the commission"))]
@@ -56,22 +75,47 @@ def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vote:
+def _proposal_lines(
+    edition: Edition, proposal: str, reason_codes: Sequence[str]
+) -> list[tuple[object, str]]:
+    reasons = [str(edition.refusal_reason(code).text) for code in reason_codes]
+    return [
+        (_("Proposal"), proposal),
+        *([(_("Reasons for refusal"), "; ".join(reasons))] if reasons else []),
+    ]
+
+
+def _choice_label(choice: str) -> str:
+    return str(Vote.Choice(choice).label) if choice in Vote.Choice.values else ""
+
+
+def cast_vote(
+    *,
+    item: AgendaItem,
+    member: User,
+    choice: str = "",
+    cms: bytes,
+    kind_choices: Mapping[int, str] | None = None,
+) -> Vote:
     """The member's vote ``choice`` on the item's proposal, signed with EDS (2022 p.13).
 
+    Where the item is decided per kind (2020 p.8, p.14; E20-3) the member votes on each kind
+    instead (``kind_choices``: every kind's offering id to "for" or "against"), in the one
+    signed document, and each kind's tally counts its votes.
+
     Refused, with the reason in words: a vote by someone not present, not a member of the
-    meeting's composition, by the secretary, a second vote, a vote on a closed item, or a
-    signature over any other document."""
-    if choice not in Vote.Choice.values:
-        raise VoteRefused(_("Vote for or against the proposal."))
+    meeting's composition, by the secretary, a second vote, a vote on a closed item, a vote that
+    leaves out a kind, or a signature over any other document."""
     item = AgendaItem.objects.select_related(
         "meeting__commission__region",
         "meeting__composition",
         "application__supplier",
         "deregistration_case__supplier",
     ).get(pk=item.pk)
+    kind_choices = dict(kind_choices or {})
+    _check_choices(item, choice, kind_choices)
     _ensure_may_vote(item, member)
-    document = vote_document(item=item, member=member, choice=choice)
+    document = vote_document(item=item, member=member, choice=choice, kind_choices=kind_choices)
     verified = verify_document(
         cms=cms, data=document, purpose=Purpose.SIGN, signer_user=member, role=Role.MEMBER
     )
@@ -82,7 +126,10 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             locked.application = item.application
             locked.deregistration_case = item.deregistration_case
             _ensure_may_vote(locked, member)
-            if vote_document(item=locked, member=member, choice=choice) != document:
+            current = vote_document(
+                item=locked, member=member, choice=choice, kind_choices=kind_choices
+            )
+            if current != document:
                 raise VoteRefused(_("The proposal changed while you signed. Sign again."))
             signature = verified.keep(
                 obj=locked,
@@ -93,14 +140,22 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             vote = Vote.objects.create(
                 item=locked, member=member, choice=choice, signature=signature
             )
-            field = "votes_for" if choice == Vote.Choice.FOR else "votes_against"
-            setattr(locked, field, getattr(locked, field) + 1)
-            locked.save(update_fields=[field])
+            if locked.decided_per_kind:
+                _count_kind_votes(locked, vote, kind_choices)
+            else:
+                field = "votes_for" if choice == Vote.Choice.FOR else "votes_against"
+                setattr(locked, field, getattr(locked, field) + 1)
+                locked.save(update_fields=[field])
             record(
                 actor=member,
                 action="vote.cast",
                 obj=vote,
-                after={"item": locked.pk, "choice": choice, "signature": signature.pk},
+                after={
+                    "item": locked.pk,
+                    "choice": choice,
+                    "signature": signature.pk,
+                    **({"kinds": kind_choices} if kind_choices else {}),
+                },
                 basis=locked.edition.clause_for("member_decisions_signed"),
                 role=Role.MEMBER,
             )
@@ -109,10 +164,37 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
     return vote
 
 
+def _check_choices(item: AgendaItem, choice: str, kind_choices: Mapping[int, str]) -> None:
+    if not item.decided_per_kind:
+        if kind_choices or choice not in Vote.Choice.values:
+            raise VoteRefused(_("Vote for or against the proposal."))
+        return
+    offering_ids = {kind.offering_id for kind in selectors.kinds_of(item)}
+    if (
+        choice
+        or set(kind_choices) != offering_ids
+        or set(kind_choices.values()) - set(Vote.Choice.values)
+    ):
+        raise VoteRefused(_("Vote for or against the proposal on each kind of goods or services."))
+
+
+def _count_kind_votes(item: AgendaItem, vote: Vote, kind_choices: Mapping[int, str]) -> None:
+    """Each kind's tally, under the item's row lock held by the caller (E20-3)."""
+    kinds = {kind.offering_id: kind for kind in item.kinds.all()}
+    KindVote.objects.bulk_create(
+        KindVote(vote=vote, kind=kinds[offering_id], choice=kind_choice)
+        for offering_id, kind_choice in kind_choices.items()
+    )
+    for offering_id, kind_choice in kind_choices.items():
+        field = "votes_for" if kind_choice == Vote.Choice.FOR else "votes_against"
+        KindDecision.objects.filter(pk=kinds[offering_id].pk).update(**{field: F(field) + 1})
+
+
 def _ensure_may_vote(item: AgendaItem, member: User) -> None:
     meeting = item.meeting
     if meeting.status != Meeting.Status.OPEN or item.status != AgendaItem.Status.VOTING:
         raise VoteRefused(_("Voting on this item is not open."))
+    require_awaiting_decision(item.application)
     if meeting.composition.secretary_id == member.pk:
         raise VoteRefused(_("The secretary is not a member of the commission and does not vote."))
     if member.pk not in {m.pk for m in selectors.members_of(meeting.composition)}:
@@ -128,6 +210,6 @@ def vote_refusal(*, item: AgendaItem, member: User) -> str:
     says it before anything is signed; ``cast_vote`` checks it again under the lock."""
     try:
         _ensure_may_vote(item, member)
-    except VoteRefused as refusal:
+    except CommissionActionError as refusal:
         return str(refusal)
     return ""

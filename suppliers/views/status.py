@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from commission.selectors import published_kind_decisions
 from suppliers import selectors, services
 from suppliers.models import (
     AnnexDocument,
@@ -28,6 +29,7 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "status": selectors.application_status(application),
+            "kind_decisions": published_kind_decisions(application),
             "signed_annex": _signed_annex(application),
         },
     )
@@ -53,6 +55,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "supplier": application.supplier,
             "status": selectors.application_status(application),
+            "kind_decisions": published_kind_decisions(application),
             "signed_annex": _signed_annex(application),
             "documents": list(selectors.documents_of(application)),
         },

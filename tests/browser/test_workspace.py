@@ -1,10 +1,19 @@
-"""The employee workspace in Chromium, through the sandbox NCALayer (COM-2 … COM-7): a member
-records a check with remarks; the secretary schedules a meeting from the inbox and records
-attendance; the chair signs in through the EDS sign-in page, opens it and puts the proposal;
-members sign their votes (one, signed in with EDS too, by keyboard alone); the chair closes the
-item; the secretary forms the protocol, every signer signs it and the secretary publishes it.
-Every page is checked with axe in Russian (the journey) and in Kazakh (the same pages again); the
-meeting and vote pages reflow at 320 px."""
+"""The employee workspace in Chromium, through the sandbox NCALayer (COM-2 … COM-7, SUP-9): one
+journey from the commission's inbox to the supplier's "approved".
+
+The demo application (``load_demo``: ТОО «Ортопедия Астана» applied through the cabinet's own
+services) waits in the Astana commission's inbox. A member records a check with remarks; the
+secretary schedules a meeting with it and records attendance; the chair opens the meeting and puts
+the proposal; members sign their votes (one by keyboard alone); the chair closes the item; the
+secretary forms the protocol; every signer — each member who voted, the chair and the secretary —
+signs it on its page; the secretary publishes it; the supplier signs in and finds "Одобрено" with
+the link to the published protocol in its cabinet. Everyone signs in through the EDS sign-in page
+with their own key in the sandbox NCALayer (ID-3), and signs with it.
+
+Every page, in every state the journey meets (forms, error summaries, the signing steps, the
+decided pages), is checked with axe in Russian and again in Kazakh (``check``); the main pages
+also reflow at 320 px in both languages.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +22,18 @@ import re
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from commission import selectors
-from commission.models import AgendaItem, Commission, Protocol, Vote
+from commission.models import AgendaItem, Commission, Protocol, ProtocolSignature, Vote
 from portal.deadlines import today
-from suppliers.models import Application
+from portal.editions import Offer
+from portal.models import ClassifierItem, User
+from registers.models import RegisterEntry
+from suppliers.models import Application, Offering
 from suppliers.selectors import review_deadline
 from tests.browser import eds_sandbox
-from tests.browser.helpers import assert_accessible, sign_in_as, sign_in_with_eds, tab_to
+from tests.browser.helpers import assert_accessible, sign_in_with_eds, tab_to
 from tests.suppliers.factories import ApplicationFactory
 
 demo_pki = eds_sandbox.demo_pki
@@ -30,7 +42,10 @@ ncalayer_sandbox = eds_sandbox.ncalayer_sandbox
 pytestmark = [pytest.mark.browser]
 
 ASTANA = "710000000"
+# ТОО «Ортопедия Астана», the demo application's supplier; its head Каримов Асхат signs for it.
+HEAD, ORTOPEDIA_BIN = "780623321477", "090440023188"
 SIGN_BUTTON = "#eds-sign-button"
+LANGUAGE_COOKIE = "portal_language"
 
 
 @pytest.fixture
@@ -39,42 +54,48 @@ def browser_locale():
 
 
 @pytest.fixture
-def commission(transactional_db, reference_rows):
-    call_command("load_demo", "--without-application", verbosity=0)
-    return Commission.objects.get(region__kato=ASTANA)
+def demo_application(transactional_db, reference_rows, ncalayer_sandbox, settings, tmp_path):
+    """``load_demo`` as ``make run`` does it: the demo commissions, and the demo supplier's
+    application submitted through the cabinet's services, signed with its head's test key."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", verbosity=0)
+    return Application.objects.get(
+        supplier__identifier=ORTOPEDIA_BIN, status=Application.Status.SUBMITTED
+    )
 
 
-def waiting_application(commission) -> Application:
+def application_2020(region) -> Application:
+    """An application filed under edition 2020, with an application per kind (2020 p.8): its
+    kinds are decided on their own (E20-3)."""
     application = ApplicationFactory(
         status=Application.Status.SUBMITTED,
-        region=commission.region,
-        email="s@example.kz",
+        region=region,
+        edition_code="2020",
+        email="s2020@example.kz",
         submitted_at=timezone.now(),
+        offers=[Offer.TECHNICAL_AIDS, Offer.SIGN_LANGUAGE],
     )
     application.review_due = review_deadline(edition=application.edition, arrived_on=today())
     application.save(update_fields=["review_due"])
+    for code in ("G01.02", "S02"):
+        Offering.objects.create(
+            application=application, classifier_item=ClassifierItem.objects.get(code=code)
+        )
     return application
 
 
-def as_person(context, live_server, person) -> None:
-    context.clear_cookies()
-    sign_in_as(context, person, base_url=live_server.url)
+def origin(page: Page) -> str:
+    match = re.match(r"https?://[^/]+", page.url)
+    assert match, page.url
+    return match.group(0)
 
 
-def as_person_with_eds(page, context, person) -> None:
-    """Sign in as a real member does: the EDS sign-in page, the member's own key in the sandbox
-    NCALayer, the intent "staff" (ID-3)."""
-    context.clear_cookies()
-    sign_in_with_eds(page, intent="staff", signer=person.iin)
+def choose_language(page: Page, language: str) -> None:
+    page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": origin(page)}])
 
 
-def visit(page, path: str) -> None:
-    response = page.goto(path)
-    assert response.ok, f"{path} -> {response.status}"
-    assert_accessible(page)
-
-
-def assert_reflows_at_320(page) -> None:
+def assert_reflows_at_320(page: Page) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} needs horizontal scrolling at 320 px ({width} px)"
@@ -82,137 +103,243 @@ def assert_reflows_at_320(page) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def vote_with_the_mouse(page, item_pk: int) -> None:
-    visit(page, f"/workspace/items/{item_pk}/vote/")
+def page_state(page: Page) -> tuple[str, int, int, int]:
+    """What tells one state of a page from another, whatever the language."""
+    return (
+        page.url,
+        page.locator(".error-summary").count(),
+        page.locator(SIGN_BUTTON).count(),
+        page.locator("main form").count(),
+    )
+
+
+def check(page: Page, *, reflow: bool = False) -> None:
+    """axe (WCAG 2.1 AA) on the page as it stands, in Russian; then the same page again in
+    Kazakh, and back to Russian for the journey to go on. A page that a form's POST rendered (an
+    error summary, a signing step) is posted again by the reload: those posts change nothing."""
+    assert page.locator("html").get_attribute("lang") == "ru", page.url
+    assert_accessible(page)
+    if reflow:
+        assert_reflows_at_320(page)
+    state = page_state(page)
+    for language in ("kk", "ru"):
+        choose_language(page, language)
+        page.reload()
+        assert page.locator("html").get_attribute("lang") == language, page.url
+        assert page_state(page) == state, f"{page.url} in {language} is not the same page"
+        if language == "kk":
+            assert_accessible(page)
+            if reflow:
+                assert_reflows_at_320(page)
+
+
+def visit(page: Page, path: str, *, reflow: bool = False) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} -> {response and response.status}"
+    check(page, reflow=reflow)
+
+
+def as_person(page: Page, person: User, *, intent: str = "staff", signer: str = "") -> None:
+    """Sign in as the person does: the EDS sign-in page, their own key in the sandbox NCALayer
+    (ID-3). Cookies are cleared first, the language cookie with them."""
+    page.context.clear_cookies()
+    sign_in_with_eds(page, intent=intent, signer=signer or person.iin)
+    expect(page.locator(".account__name")).to_contain_text(person.full_name.split()[0])
+
+
+def vote_with_the_mouse(page: Page, item_pk: int, *, check_pages: bool = False) -> None:
+    page.goto(f"/workspace/items/{item_pk}/vote/")
+    if check_pages:
+        check(page, reflow=True)
     page.locator("input[name='choice'][value='for']").check()
     page.locator("main form button[type='submit']").click()
     expect(page.locator(".eds-document__text")).to_contain_text("Голос члена комиссии")
-    assert_accessible(page)
+    if check_pages:
+        check(page, reflow=True)
     page.click(SIGN_BUTTON)
     expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
 
 
-def vote_by_keyboard(page, item_pk: int) -> None:
-    visit(page, f"/workspace/items/{item_pk}/vote/")
-    assert_reflows_at_320(page)
+def vote_by_keyboard(page: Page, item_pk: int) -> None:
+    page.goto(f"/workspace/items/{item_pk}/vote/")
     tab_to(page, "input[name='choice'][value='for']")
     page.keyboard.press("Space")
     tab_to(page, "main form button[type='submit']")
     page.keyboard.press("Enter")
     expect(page.locator(".eds-document__text")).to_contain_text("Голос: за")
-    assert_accessible(page)
-    assert_reflows_at_320(page)
     tab_to(page, SIGN_BUTTON)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
 
 
-@pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7")
-def test_a_meeting_from_the_inbox_to_the_published_protocol(
-    page, context, live_server, ncalayer_sandbox, commission
-):
-    application = waiting_application(commission)
+def decide_per_kind(page: Page, item: AgendaItem) -> None:
+    """The chair's proposal on each kind of an edition 2020 application, and the chair's vote
+    on each kind, signed (E20-3): the forms, the signing step and the tallies per kind."""
+    item_path = f"/workspace/items/{item.pk}/"
+    visit(page, item_path, reflow=True)
+    page.locator("main form[action$='/proposal/'] button").click()  # nothing chosen
+    expect(page.locator(".error-summary")).to_be_visible()
+    check(page)
+    first, second = (kind_id for kind_id, _label in selectors.kinds_to_decide(item))
+    page.locator(f"input[name='kind-{first}-proposal'][value='admit']").check()
+    page.locator(f"input[name='kind-{second}-proposal'][value='refuse']").check()
+    page.locator(f"input[name='kind-{second}-reasons']").first.check()
+    page.locator("main form[action$='/proposal/'] button").click()
+    expect(page.locator(f"#kind-tally-{second}")).to_contain_text("осталось набрать: 4")
+    check(page, reflow=True)
+    page.goto(f"{item_path}vote/")
+    check(page, reflow=True)
+    page.locator(f"input[name='kind-{first}'][value='for']").check()
+    page.locator(f"input[name='kind-{second}'][value='against']").check()
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator(".eds-document__text")).to_contain_text("Вид товара или услуги: S02")
+    check(page, reflow=True)
+    page.click(SIGN_BUTTON)
+    expect(page).to_have_url(re.compile(rf"{item_path}$"))
+    expect(page.locator(f"#kind-tally-{first}")).to_contain_text("1 за, 0 против")
+    expect(page.locator(f"#kind-tally-{second}")).to_contain_text("0 за, 1 против")
+    check(page)
+
+
+def sign_the_protocol(page: Page, protocol: Protocol, *, check_pages: bool = False) -> None:
+    page.goto(f"/workspace/protocols/{protocol.pk}/sign/")
+    expect(page.locator(SIGN_BUTTON)).to_be_visible()
+    if check_pages:
+        check(page, reflow=True)
+    page.click(SIGN_BUTTON)
+    expect(page).to_have_url(re.compile(rf"/workspace/protocols/{protocol.pk}/$"))
+    expect(page.locator("main")).to_contain_text("Вы подписали протокол")
+
+
+@pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7", "SUP-9", "ID-3")
+def test_from_the_inbox_to_the_suppliers_approval(page, live_server, demo_application):
+    application = demo_application
+    commission = Commission.objects.get(region__kato=ASTANA)
+    under_2020 = application_2020(commission.region)
     composition = commission.compositions.get()
     secretary = composition.secretary
     members = selectors.members_of(composition)
     chair = next(m for m in members if composition.seats.get(member=m).office == "chair")
     others = [m for m in members if m != chair]
-    visited = ["/workspace/", f"/workspace/applications/{application.pk}/"]
+    application_path = f"/workspace/applications/{application.pk}/"
 
-    # A member records a check with remarks (COM-3); the secretary sees it below.
-    as_person(context, live_server, others[5])
-    visit(page, f"/workspace/applications/{application.pk}/")
+    # A member records a check with remarks (COM-3): the error first, then the remarks.
+    as_person(page, others[5])
+    visit(page, application_path, reflow=True)
     page.locator("main form[action$='/check/'] button").click()  # nothing chosen
     expect(page.locator(".error-summary")).to_be_visible()
-    assert_accessible(page)
+    check(page)
     page.locator("input[name='agrees'][value='no']").check()
     page.fill("textarea[name='remarks']", "Нет справки об отсутствии долгов")
     page.locator("main form[action$='/check/'] button").click()
     expect(page.locator(".task-list")).to_contain_text("есть замечания")
-    assert_accessible(page)
+    check(page)
 
-    # The secretary: the inbox, the application, a meeting with it on the agenda.
-    as_person(context, live_server, secretary)
-    visit(page, "/workspace/")
-    page.locator(f"main a[href='/workspace/applications/{application.pk}/']").click()
+    # The secretary: the inbox, the application with the member's remarks, the agenda.
+    as_person(page, secretary)
+    visit(page, "/workspace/", reflow=True)
+    page.locator(f"main a[href='{application_path}']").click()
     expect(page.locator("h1")).to_contain_text(str(application.pk))
     expect(page.locator(".task-list")).to_contain_text("Нет справки об отсутствии долгов")
-    assert_accessible(page)
-    visit(page, "/workspace/meetings/new/")
+    check(page)
+    visit(page, "/workspace/meetings/new/", reflow=True)
     page.locator("main button[type='submit']").click()  # nothing chosen: the error summary
     expect(page.locator(".error-summary")).to_be_visible()
-    assert_accessible(page)
-    page.locator(f"input[name='applications'][value='{application.pk}']").check()
+    check(page)
+    for on_the_agenda in (application, under_2020):
+        page.locator(f"input[name='applications'][value='{on_the_agenda.pk}']").check()
     page.locator("main button[type='submit']").click()
     expect(page).to_have_url(re.compile(r"/workspace/meetings/\d+/$"))
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
-    visited += ["/workspace/meetings/new/", meeting_path]
-    assert_accessible(page)
+    check(page, reflow=True)
     for member in [chair, *others[:5]]:  # six of seven present
         page.locator(f"input[name='present'][value='{member.pk}']").check()
     page.locator("main form[action$='/attendance/'] button").click()
     expect(page.locator("#attendance-tally")).to_contain_text("6 из 7")
-    assert_accessible(page)
+    check(page)
 
-    # The chair signs in with EDS, opens the meeting and proposes to admit.
-    as_person_with_eds(page, context, chair)
+    # The chair opens the meeting, proposes to admit and votes first.
+    as_person(page, chair)
     visit(page, meeting_path)
     page.locator("main form[action$='/open/'] button").click()
     expect(page.locator("main")).to_contain_text("Кворум есть")
-    assert_reflows_at_320(page)
-    item = AgendaItem.objects.get(meeting__commission=commission)
+    check(page, reflow=True)
+    item = AgendaItem.objects.get(application=application)
     item_path = f"/workspace/items/{item.pk}/"
-    visited += [item_path, f"/workspace/items/{item.pk}/vote/"]
-    visit(page, item_path)
+    visit(page, item_path, reflow=True)
     page.locator("input[name='proposal'][value='admit']").check()
     page.locator("main form[action$='/proposal/'] button").click()
     expect(page.locator("#item-tally")).to_contain_text("осталось набрать: 4")
-    assert_accessible(page)
-    vote_with_the_mouse(page, item.pk)
+    check(page)
+    vote_with_the_mouse(page, item.pk, check_pages=True)
+    check(page)  # the item after a vote: "you voted for"
+    decide_per_kind(page, AgendaItem.objects.get(application=under_2020))
 
     # Three more members vote; the last by keyboard alone.
     for member in others[:2]:
-        as_person(context, live_server, member)
+        as_person(page, member)
         vote_with_the_mouse(page, item.pk)
-    as_person_with_eds(page, context, others[2])
+    as_person(page, others[2])
     vote_by_keyboard(page, item.pk)
     assert Vote.objects.filter(item=item).count() == 4
+    visit(page, f"/workspace/items/{item.pk}/vote/")  # may not vote again: told why
+    expect(page.locator("main")).to_contain_text("Вы уже проголосовали")
 
-    as_person(context, live_server, chair)
+    as_person(page, chair)
     visit(page, item_path)
     expect(page.locator("#item-tally")).to_contain_text("осталось набрать: 0")
     page.locator("main form[action$='/close/'] button").click()
     expect(page.locator("main")).to_contain_text("решение принято")
+    check(page)
     assert AgendaItem.objects.get(pk=item.pk).status == AgendaItem.Status.ADOPTED
 
-    # The protocol: formed, signed by everyone who signs it, published.
-    as_person(context, live_server, secretary)
+    # The secretary forms the protocol.
+    as_person(page, secretary)
     visit(page, item_path)
     page.locator("main form[action$='/protocol/'] button").click()
     expect(page).to_have_url(re.compile(r"/workspace/protocols/\d+/$"))
+    check(page, reflow=True)
     protocol = Protocol.objects.get()
-    protocol_path = f"/workspace/protocols/{protocol.pk}/"
-    visited += [protocol_path, f"/workspace/protocols/{protocol.pk}/sign/"]
-    assert_accessible(page)
-    pdf = page.request.get(f"{live_server.url}/workspace/protocols/{protocol.pk}/pdf/")
+    pdf = page.request.get(f"{origin(page)}/workspace/protocols/{protocol.pk}/pdf/")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body() == bytes(protocol.pdf)
-    for row in selectors.protocol_signers(protocol):
-        as_person(context, live_server, row.person)
-        visit(page, f"/workspace/protocols/{protocol.pk}/sign/")
-        page.click(SIGN_BUTTON)
-        expect(page).to_have_url(re.compile(rf"{protocol_path}$"))
+
+    # Every signature of the protocol is given on its page: the members who voted, then the
+    # chair (the presiding member's decision), and the secretary last, who then publishes it.
+    signers = selectors.protocol_signers(protocol)
+    assert [row.capacity for row in signers][-2:] == ["chair", "secretary"]
+    assert signers[-2].person == chair and signers[-1].person == secretary
+    for n, row in enumerate(signers[:-1]):
+        as_person(page, row.person)
+        sign_the_protocol(page, protocol, check_pages=n == 0)
+    as_person(page, secretary)
+    sign_the_protocol(page, protocol)
+    check(page)
+    signed = ProtocolSignature.objects.filter(protocol=protocol)
+    assert sorted((s.signer_id, s.capacity) for s in signed) == sorted(
+        (row.person.pk, row.capacity) for row in signers
+    )
     assert Protocol.objects.get().status == Protocol.Status.SIGNED
 
-    as_person(context, live_server, secretary)
-    visit(page, protocol_path)
     page.locator("main form[action$='/publish/'] button").click()
     expect(page.locator("main")).to_contain_text("Протокол опубликован")
-    assert_accessible(page)
+    check(page)
     assert Application.objects.get(pk=application.pk).status == Application.Status.APPROVED
+    assert RegisterEntry.objects.filter(supplier=application.supplier).exists()
 
-    # The same pages in Kazakh.
-    context.add_cookies([{"name": "portal_language", "value": "kk", "url": live_server.url}])
-    for path in visited:
-        visit(page, path)
-        assert page.locator("html").get_attribute("lang") == "kk"
+    # The supplier signs in with its head's key and finds the decision in its cabinet (SUP-9).
+    head = User.objects.get(iin=HEAD)
+    as_person(page, head, intent="supplier", signer=f"{HEAD}|{ORTOPEDIA_BIN}")
+    page.locator(".service-nav a[href='/cabinet/']").click()
+    expect(page).to_have_url(re.compile(r"/cabinet/$"))
+    check(page, reflow=True)
+    page.locator(f"main a[href='/cabinet/applications/{application.pk}/']").click()
+    expect(page.locator("main .tag")).to_contain_text("Одобрено")
+    check(page, reflow=True)
+    link = page.locator("main a[href^='/protocols/']")
+    expect(link).to_contain_text(protocol.label)
+    href = link.get_attribute("href")
+    assert href == f"/protocols/{protocol.pk}/"
+    public = page.request.get(f"{origin(page)}{href}")
+    assert public.ok and public.headers["content-type"] == "application/pdf"
+    assert public.body() == bytes(protocol.pdf)

@@ -8,10 +8,11 @@ import pytest
 
 from commission import selectors, services
 from commission.models import AgendaItem, Meeting, Seat
+from commission.services import KindProposal
 from commission.services.meetings import NotPresiding, NotTheSecretary, QuorumNotMet
 from portal.audit.models import AuditEvent
-from portal.models import Region
-from suppliers.models import Application
+from portal.models import ClassifierItem, Region
+from suppliers.models import Application, Offering
 from tests.commission.helpers import commission_of, meeting_day
 from tests.suppliers.factories import ApplicationFactory
 
@@ -175,14 +176,17 @@ def test_an_edition_2020_application_is_refused_with_the_seven_reasons_of_its_ed
     codes = [reason.code for reason in application.edition.refusal_reasons]
     assert len(codes) == 7
     assert "deregistered_for_non_performance" in codes  # 2020 p.14(7)
+    # Each kind is decided on its own (2020 p.8, p.14; tests/commission/test_kinds_2020.py).
+    kind = Offering.objects.create(
+        application=application, classifier_item=ClassifierItem.objects.get(code="G01.02")
+    )
+    refuse = AgendaItem.Proposal.REFUSE
     with pytest.raises(services.CommissionActionError, match="at least one reason"):
         services.put_proposal(
-            item=item, by=chair, proposal=AgendaItem.Proposal.REFUSE, reasons=["law_article_32_2"]
+            item=item, by=chair, kinds=[KindProposal(kind.pk, refuse, ("law_article_32_2",))]
         )
+    reasons = ("document_count_mismatch", "deregistered_for_non_performance")
     voted = services.put_proposal(
-        item=item,
-        by=chair,
-        proposal=AgendaItem.Proposal.REFUSE,
-        reasons=["document_count_mismatch", "deregistered_for_non_performance"],
+        item=item, by=chair, kinds=[KindProposal(kind.pk, refuse, reasons)]
     )
-    assert voted.refusal_reasons == ["document_count_mismatch", "deregistered_for_non_performance"]
+    assert voted.refusal_reasons == list(reasons)

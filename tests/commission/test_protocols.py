@@ -15,15 +15,18 @@ from django.urls import reverse
 from django.utils import translation
 
 from commission import selectors, services
-from commission.models import AgendaItem, Protocol, ProtocolSignature
+from commission.models import AgendaItem, Protocol, ProtocolSignature, Vote
+from commission.services.errors import NoLongerAwaitsDecision
 from commission.services.protocols import ProtocolRefused, required_signers
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
 from portal.audit.models import AuditEvent
 from portal.calendar import add_working_days
+from portal.editions import Offer
 from portal.notifications.models import Notification
 from registers.models import RegisterEntry
 from suppliers import selectors as supplier_selectors
+from suppliers import services as supplier_services
 from suppliers.models import Application
 from tests.commission.helpers import decided, open_meeting
 from tests.factories import UserFactory
@@ -221,3 +224,125 @@ def test_a_protocol_published_after_its_day_is_recorded_as_overdue(commission, t
     event = AuditEvent.objects.get(action="protocol.published")
     assert event.after["overdue"] is True
     assert selectors  # the module the workspace reads deadlines from
+
+
+@pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7")
+def test_every_act_of_the_commission_writes_its_audit_event_with_its_clause(commission, trusted):
+    meeting = open_meeting(commission)
+    item = meeting.items.get()
+    member = selectors.members_of(meeting.composition)[3]
+    services.record_check(application=item.application, member=member, agrees=True, remarks="")
+    item = decided(trusted, commission, item, votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+
+    events = AuditEvent.objects.exclude(action="commission.composition_formed")
+    acts = {
+        "application.checked": 1,  # 2022 p.12
+        "meeting.scheduled": 1,  # the secretary takes the application under review
+        "meeting.attendance_recorded": 1,
+        "meeting.opened": 1,
+        "agenda_item.proposal_put": 1,
+        "vote.cast": 7,
+        "agenda_item.closed": 1,
+        "protocol.numbered": 1,
+        "protocol.formed": 1,
+        "protocol.signed": 6 + 1 + 1,
+        "protocol.published": 1,
+    }
+    for action, count in acts.items():
+        assert events.filter(action=action).count() == count, action
+    assert not events.filter(action__in=acts, basis="").exists(), "each names its clause"
+
+
+ANNEX_2_FIELDS = (
+    "Protocol",
+    "The commission",
+    "having considered the application for admission and registration on the portal of social "
+    "services of (full name, or surname, first name and patronymic (if any) of the supplier)",
+    "business identification number / individual identification number of the supplier",
+    "kind of activity of the supplier",
+    "decided:",
+    "decision of the member of the commission",
+    "decision of the chair of the commission",
+    "surname, first name, patronymic (if any) of the secretary of the commission",
+)
+
+
+@pytest.mark.req("COM-6")
+def test_the_protocol_has_every_field_of_annex_2_in_order_in_russian_and_in_kazakh(
+    commission, trusted
+):
+    """The text extracted from the PDF, one language version after the other: the annex's
+    fields in the annex's order, each followed by this decision's values."""
+    meeting = open_meeting(commission)
+    item = decided(trusted, commission, meeting.items.get(), votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = services.form_protocol(item=item, secretary=secretary)
+    text = " ".join(pdf_text(bytes(protocol.pdf)).split())
+    application, chair = item.application, meeting.presided_by
+    votes = list(item.votes.select_related("member", "signature"))
+    members = [vote for vote in votes if vote.member != chair]
+    position = 0
+    for language in ("ru", "kk"):
+        with translation.override(language):
+            labels = [" ".join(translation.gettext(field).split()) for field in ANNEX_2_FIELDS]
+            values = {
+                0: [f"№ {protocol.number}", protocol.formed_on.strftime("%d.%m.%Y")],
+                1: [str(commission)],
+                2: [application.supplier.name],
+                3: [application.supplier.identifier],
+                4: [str(Offer(code).label) for code in application.offers],
+                5: [translation.gettext("to admit and register.")],
+                6: [vote.member.full_name for vote in members]
+                + [vote.signature.certificate_serial for vote in members],
+                7: [chair.full_name, secretary.full_name],
+            }
+            vote_for = str(Vote.Choice.FOR.label)
+        starts = []
+        for label in labels:
+            position = text.index(label, position)
+            starts.append(position)
+        for n, expected in values.items():
+            segment = text[starts[n] : starts[n + 1]]
+            for value in expected:
+                assert value in segment, (language, ANNEX_2_FIELDS[n], value)
+        assert vote_for in text[starts[5] : starts[6]], "a member's decision line"
+        assert vote_for in text[starts[6] : starts[7]], "the chair's decision line"
+    assert text.count(secretary.full_name) == 2, "the secretary signs, once in each version"
+
+
+@pytest.mark.req("COM-7", "SUP-9")
+def test_an_application_withdrawn_while_on_the_agenda_is_no_longer_decided(commission, trusted):
+    """Withdrawal stays open until the decision is published: the commission's acts on the
+    withdrawn application are refused in words, and nothing decides or registers it."""
+    meeting = open_meeting(commission, items=2)
+    first, second = meeting.items.order_by("position")
+    item = decided(trusted, commission, first, votes_for=5)
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    supplier_services.withdraw_application(
+        application=item.application, user=representative(item.application.supplier)
+    )
+    with pytest.raises(NoLongerAwaitsDecision, match="withdrawn"):
+        services.publish_protocol(protocol=protocol, secretary=secretary)
+    assert Protocol.objects.get(pk=protocol.pk).status == Protocol.Status.SIGNED
+    application = Application.objects.get(pk=item.application_id)
+    assert application.status == Application.Status.WITHDRAWN
+    assert not RegisterEntry.objects.exists()
+
+    proposed = services.put_proposal(item=second, by=meeting.presided_by, proposal="admit")
+    supplier_services.withdraw_application(
+        application=second.application, user=representative(second.application.supplier)
+    )
+    member = selectors.present_members(meeting)[1]
+    proposed = AgendaItem.objects.select_related("application").get(pk=proposed.pk)
+    assert "withdrawn" in services.vote_refusal(item=proposed, member=member)
+    with pytest.raises(NoLongerAwaitsDecision):
+        services.cast_vote(
+            item=proposed,
+            member=member,
+            choice="for",
+            cms=trusted.key_for(member.iin, Purpose.SIGN).sign(b"not reached"),
+        )

@@ -18,7 +18,8 @@ from commission.models import AgendaItem, Vote
 from commission.services.votes import VoteRefused
 from egov_gateway.eds.models import Signature
 from portal.audit.models import AuditEvent
-from tests.commission.helpers import chair, open_meeting, proposed, signed
+from suppliers.models import Application
+from tests.commission.helpers import chair, decided, open_meeting, proposed, signed
 from tests.factories import UserFactory
 
 REPETITIONS = 50
@@ -151,3 +152,21 @@ def test_parallel_votes_are_never_lost_or_counted_twice(commission, trusted):
         assert tally.votes.count() == 7
     assert Vote.objects.count() == 7 * REPETITIONS
     assert Signature.objects.filter(document_kind="vote").count() == 7 * REPETITIONS
+
+
+@pytest.mark.req("COM-5")
+def test_seven_members_five_present_three_signed_votes_for_are_no_decision_four_adopt(
+    commission, trusted
+):
+    """The acceptance case through the services, every vote signed: 3 of 5 present is a
+    majority of those present but not of all seven members."""
+    meeting = open_meeting(commission, items=2, absent=2)
+    assert len(selectors.present_members(meeting)) == 5
+    first, second = meeting.items.order_by("position")
+    none = decided(trusted, commission, first, votes_for=3)
+    assert (none.votes_for, none.votes_against, none.status) == (3, 2, "no_decision")
+    none.application.refresh_from_db()
+    assert none.application.status == Application.Status.UNDER_REVIEW
+    assert none.application.awaits_decision
+    adopted = decided(trusted, commission, second, votes_for=4)
+    assert (adopted.votes_for, adopted.status) == (4, AgendaItem.Status.ADOPTED)
