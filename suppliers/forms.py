@@ -46,10 +46,25 @@ def active_regions():
     return Region.objects.filter(is_active=True).order_by("kato")
 
 
+class PrintableText(forms.BaseForm):
+    """Every text typed into the form is printed on Annex 1: refuse what its fonts cannot draw
+    (``validators.validate_printable``), with the message at the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and value:
+                try:
+                    validators.validate_printable(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
 # --- start page (SUP-2) ----------------------------------------------------------------------
 
 
-class StartForm(forms.Form):
+class StartForm(PrintableText, forms.Form):
     """Who the supplier is and what it offers (2022 p.3, p.5). Where it is registered is not
     asked: the region follows from its legal address (SUP-8).
 
@@ -158,7 +173,7 @@ class OffersForm(forms.Form):
 # --- sections of the application (SUP-4) -------------------------------------------------------
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(PrintableText, forms.ModelForm):
     """A section that edits fields of the application itself. Nothing is required here."""
 
     def __init__(self, *args, **kwargs):
@@ -416,7 +431,7 @@ class ClassifierItemChoiceField(forms.ModelChoiceField):
         self.choices = groups
 
 
-class RowForm(forms.ModelForm):
+class RowForm(PrintableText, forms.ModelForm):
     """A row of the application (an offering, an address, a specialist). Never saved here."""
 
     def _post_clean(self):
@@ -545,7 +560,7 @@ ROW_TITLES = {
 # --- state data the state did not return (SUP-3, SUP-5) ----------------------------------------
 
 
-class SuppliedStateItemsForm(forms.Form):
+class SuppliedStateItemsForm(PrintableText, forms.Form):
     """One text field per state-data item the state systems did not return."""
 
     def __init__(self, *args, items: Iterable, initial_values: dict[str, str], **kwargs):

@@ -20,6 +20,27 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from portal.pdf import characters_without_glyph
+
+# --- text printed on the application form ---------------------------------------------------------
+
+
+def validate_printable(value: str) -> None:
+    """Refuse characters the application form (Annex 1, SUP-7) cannot print: the PDF's fonts have
+    no glyph for them (emoji, some scripts, control characters), so the signed form would show an
+    empty box where the supplier typed something (issue 9, item 1; ID-2)."""
+    missing = characters_without_glyph(str(value or ""))
+    if missing:
+        raise ValidationError(
+            _(
+                "The application form cannot print these characters: %(characters)s. Remove "
+                "them or write them in words."
+            )
+            % {"characters": " ".join(missing)},
+            code="unprintable",
+        )
+
+
 # --- phone numbers -------------------------------------------------------------------------------
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -223,6 +244,15 @@ def check_upload(file: IO[bytes], *, name: str, size: int | None = None) -> Chec
         raise ValidationError(
             _("The file must be smaller than %(limit)s.") % {"limit": filesizeformat(limit)},
             code="file_too_large",
+        )
+    if characters_without_glyph(name):
+        raise ValidationError(
+            _(
+                "The file name has characters the application form cannot print: "
+                "%(characters)s. Rename the file and upload it again."
+            )
+            % {"characters": " ".join(characters_without_glyph(name))},
+            code="unprintable_name",
         )
     file.seek(0)
     head = file.read(16)

@@ -243,8 +243,18 @@ def annex1_context(
             "signatures": [_signature(s) for s in signatures],
             "signed_sha256": _grouped_digest(signed_sha256) if signed_sha256 else "",
         }
-    context["eds_signer"] = ", ".join(s["signer"] for s in context["signatures"])
+    # The line "certified by EDS" names whom the form asks for, "of the supplier, of the head"
+    # (2022 Annex 1; 2020: "of the head"), already in the bytes to sign (issue 9: no blank line
+    # in a signed form); a printed copy names who signed.
+    context["eds_signer"] = ", ".join(s["signer"] for s in context["signatures"]) or (
+        _head_name(state["items"]) if supplier.is_legal_entity else context["supplier"]["name"]
+    )
     return context
+
+
+def _head_name(items: Iterable[Mapping[str, Any]]) -> str:
+    """The head of the organisation as the state data (or the supplier, in their place) give it."""
+    return next((str(i["value"]) for i in items if i["code"] == "head_full_name"), "")
 
 
 # --------------------------------------------------------------------------------------------
