@@ -134,6 +134,12 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 # The largest supporting document a supplier may upload (issue 5: default 10 MB).
 SUPPLIER_DOCUMENT_MAX_BYTES = env.int("SUPPLIER_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads that would bomb whoever opens them (suppliers/validators.py): an image of more pixels
+# than this, a PDF whose compressed streams unpack to more bytes than this.
+SUPPLIER_IMAGE_MAX_PIXELS = env.int("SUPPLIER_IMAGE_MAX_PIXELS", default=50_000_000)
+SUPPLIER_PDF_MAX_UNPACKED_BYTES = env.int(
+    "SUPPLIER_PDF_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
 
 # Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
