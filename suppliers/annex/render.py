@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from egov_gateway.selectors import current_state_data, state_confirms
 from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
 from portal.pdf import render_pdf
+from suppliers.amounts import money
 from suppliers.selectors.registration import legal_address_of, region_of_address
 from suppliers.selectors.state_values import (
     day_text,
@@ -470,14 +470,6 @@ def _signature(signature: Signature) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # Formatting
 # --------------------------------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """12500 -> "12 500,00" (a no-break space between thousands, a decimal comma)."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    return text.replace(",", NBSP).replace(".", ",")
 
 
 def file_size(size: int | None) -> str:

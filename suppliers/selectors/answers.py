@@ -12,6 +12,7 @@ import dataclasses
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from suppliers.amounts import money
 from suppliers.forms import ROW_TITLES, SECTION_FORMS, offer_choices
 from suppliers.models import Application, Section, SupportingDocument
 from suppliers.selectors.sections import document_requirements, sections_for
@@ -99,7 +100,7 @@ def section_answers(application: Application, section_: str) -> list[tuple[str, 
                     for part in (
                         o.characteristics,
                         _("Price: %(price)s tenge per %(unit)s")
-                        % {"price": o.price, "unit": o.unit or "—"}
+                        % {"price": money(o.price), "unit": o.unit or "—"}
                         if o.price is not None
                         else "",
                         _("In stock: %(quantity)s") % {"quantity": o.stock_quantity}
