@@ -188,11 +188,17 @@ class StartForm(PrintableText, forms.Form):
         label=_("Name of the supplier"),
         help_text=_(
             "As registered: the organisation's name, or for an individual entrepreneur the name "
-            "of the business. An individual assistant gives their own full name."
+            "of the business. An individual assistant gives their own full name. At most 500 "
+            "characters."
         ),
         max_length=500,
         widget=forms.TextInput(attrs=TEXT),
-        error_messages={"required": _("Enter the name of the supplier.")},
+        error_messages={
+            "required": _("Enter the name of the supplier."),
+            "max_length": _(
+                "Enter a name of at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
     )
     offers = forms.MultipleChoiceField(
         label=_("What do you offer?"),
@@ -203,6 +209,8 @@ class StartForm(PrintableText, forms.Form):
 
     def __init__(self, *args, kinds: Iterable[str], edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
+        # Longer input is refused with a message, not cut by the browser where no one sees it.
+        self.fields["name"].widget.attrs.pop("maxlength", None)
         allowed = set(kinds)
         self.fields["kind"].choices = [
             (value, kind_label(edition, value))
