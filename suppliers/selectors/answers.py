@@ -28,6 +28,9 @@ class AnswerSection:
     title: str
     rows: list[tuple[str, str]]
     documents: list[SupportingDocument]
+    # False for what the supplier cannot change: state data the state systems confirmed all of
+    # (issue 9, item 7: no "Change" link where nothing can be changed).
+    changeable: bool = True
 
 
 def application_answers(*, application: Application) -> list[AnswerSection]:
@@ -44,6 +47,8 @@ def application_answers(*, application: Application) -> list[AnswerSection]:
                 title=Section(section).label,
                 rows=section_answers(application, section),
                 documents=[d for d in documents if d.doc_type in types],
+                changeable=section != Section.STATE_DATA
+                or any(row.needs_proof for row in state_data_rows(application)),
             )
         )
     return answers

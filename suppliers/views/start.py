@@ -47,6 +47,11 @@ def cabinet(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "draft": draft,
             "eligibility": eligibility,
+            # Only an application with the commission has a decision due (issue 9, item 7).
+            "under_review_statuses": (
+                Application.Status.SUBMITTED,
+                Application.Status.UNDER_REVIEW,
+            ),
         },
     )
 
