@@ -50,11 +50,18 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
             created_by=user,
             language=(language or translation.get_language() or "kk")[:2],
         )
+        previous = _previous_application(supplier)
+        if previous is not None:
+            _prefill(application, previous=previous)
         audit.record(
             actor=user,
             action="application.started",
             obj=application,
-            after={"status": application.status, "edition": edition.code},
+            after={
+                "status": application.status,
+                "edition": edition.code,
+                "prefilled_from": previous.pk if previous is not None else None,
+            },
             basis=edition.clause_for("supplier_data_items"),
             role=Role.SUPPLIER,
         )
@@ -62,6 +69,53 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
 
 
 # --- the sections (SUP-3..SUP-5, SUP-7, SUP-10, E20-1, E20-3) ---
+
+
+# What a new application takes from the supplier's withdrawn or refused one (issue 9, item 7).
+# Not the consents (given anew with each application, SUP-10), nor the documents (uploaded
+# again, so that each file belongs to one application), nor state data (asked again; what the
+# supplier entered in its place is kept).
+_PREFILLED_FIELDS = (
+    "offers",
+    "mobile_phone",
+    "email",
+    "phone",
+    "fax",
+    "website",
+    "iban",
+    "bic",
+    "bank_name",
+    "places_count",
+    "department_type",
+    "department_kind",
+    "department_name",
+    "department_premises_owned",
+    "staff_count",
+    "material_resources",
+)
+
+
+def _previous_application(supplier: Supplier) -> Application | None:
+    return (
+        supplier.applications.filter(
+            status__in=(Application.Status.WITHDRAWN, Application.Status.REFUSED)
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _prefill(application: Application, *, previous: Application) -> None:
+    """A new application starts from the previous one's answers; no section counts as saved, so
+    the task list asks the supplier to open and confirm each one."""
+    for name in _PREFILLED_FIELDS:
+        setattr(application, name, getattr(previous, name))
+    application.save(update_fields=[*_PREFILLED_FIELDS, "updated_at"])
+    for related in ("offerings", "addresses", "specialists", "supplied_state_items"):
+        for row in getattr(previous, related).all():
+            row.pk = None
+            row.application = application
+            row.save()
 
 
 def save_section(
