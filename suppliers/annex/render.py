@@ -247,7 +247,9 @@ def annex1_context(
     # (2022 Annex 1; 2020: "of the head"), already in the bytes to sign (issue 9: no blank line
     # in a signed form); a printed copy names who signed.
     context["eds_signer"] = ", ".join(s["signer"] for s in context["signatures"]) or (
-        _head_name(state["items"]) if supplier.is_legal_entity else context["supplier"]["name"]
+        _head_name(state["items"])
+        if supplier.is_legal_entity
+        else state["person_name"] or context["supplier"]["name"]
     )
     return context
 
@@ -416,10 +418,22 @@ def _state_data(
             else state_value("full_name", named_by.data, language=language)
         )
     name = name or supplied.get(name_code, "")
+    person_name = "" if supplier.is_legal_entity else name
+    # An individual entrepreneur is named as the register of entrepreneurs has the business,
+    # when it has a name for it (issue 9, item 7); the person's own name is then on the EDS line.
+    if supplier.kind == SupplierKind.INDIVIDUAL_ENTREPRENEUR:
+        register = records.get(
+            holder_of("entrepreneur_registration", supplier_kind=supplier.kind) or ""
+        )
+        trade_name = (
+            (register.data.get("trade_name") or "").strip() if register and register.found else ""
+        )
+        name = trade_name or name
     return {
         "items": items,
         "legal_address": legal_address,
         "name": name,
+        "person_name": person_name,
         "registration": _registration(supplier, records),
     }
 

@@ -97,3 +97,36 @@ def test_a_withdrawn_application_shows_no_decision_deadline_in_the_cabinet(clien
     page = html(client.get(reverse("suppliers:cabinet")))
 
     assert "17.05.2031" not in page
+
+
+@pytest.mark.req("SUP-7")
+def test_an_entrepreneur_is_named_as_the_register_of_entrepreneurs_has_it():
+    from portal.editions import SupplierKind
+    from portal.pdf import pdf_text
+    from suppliers.annex import annex1_context, render_annex1
+
+    application = complete_application(kind=SupplierKind.INDIVIDUAL_ENTREPRENEUR)
+
+    context = annex1_context(application, language="ru")
+    text = " ".join(pdf_text(render_annex1(application, language="ru")).split())
+
+    assert context["supplier"]["name"] == "ИП «Тест»"
+    assert "ИП «Тест» (полное наименование" in text
+    assert "Удостоверено ЭЦП Тестов Алихан Ерланұлы" in text  # the person signs
+
+
+@pytest.mark.req("SUP-7")
+def test_an_entrepreneur_without_a_name_in_the_register_is_named_as_a_person():
+    from portal.editions import SupplierKind
+    from suppliers.annex import annex1_context
+
+    application = complete_application(kind=SupplierKind.INDIVIDUAL_ENTREPRENEUR)
+    record = StateRecord.objects.get(
+        identifier=application.supplier.identifier, source="entrepreneurs"
+    )
+    record.data = {**record.data, "trade_name": ""}
+    record.save()
+
+    context = annex1_context(application, language="ru")
+
+    assert context["supplier"]["name"] == "Тестов Алихан Ерланұлы"
