@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role
 from portal.otp import confirmed_totp_devices, operator_otp_required
+from portal.sign_in_limits import Lockout, client_address, lockout
+
+
+def lockout_message(locked: Lockout) -> str:
+    """The same for every IIN, known or not, whatever the password was (ID-3)."""
+    return _(
+        "Too many failed sign-in attempts. Try again in %(minutes)s min, or sign in with your EDS."
+    ) % {"minutes": locked.minutes_left}
 
 
 class OperatorSignInForm(AuthenticationForm):
@@ -29,6 +37,18 @@ class OperatorSignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         # No autofocus: readers should meet the heading and the explanation first (GOV.UK advice).
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+    def entered_iin(self) -> str:
+        return "".join(str(self.data.get("username", "")).split())[:12]
+
+    def clean(self):
+        # Locked out (too many failed attempts for this IIN or from this address): refused before
+        # the password is even checked, so the right one is refused too (ID-3).
+        if self.request is not None:
+            locked = lockout(iin=self.entered_iin(), address=client_address(self.request))
+            if locked is not None:
+                raise forms.ValidationError(lockout_message(locked), code="locked")
+        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

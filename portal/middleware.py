@@ -1,9 +1,10 @@
-"""Request id for the audit trail, and the Content-Security-Policy header."""
+"""Request id for the audit trail, Content-Security-Policy, no caching of private pages."""
 
 import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
@@ -36,4 +37,21 @@ class ContentSecurityPolicyMiddleware:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         if policy and not request.path.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every page answered to a signed-in person may show personal data (the cabinet, the
+    workspace, the admin, the sign page's PDF): ``Cache-Control: private, no-store``, so that no
+    shared cache and no browser history on a shared computer keeps it (issue 9, item 9).
+    Public pages for visitors who are not signed in stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -232,3 +232,27 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.region or self.organisation_bin or ""
         return f"{self.user}: {self.get_role_display()} {scope}".strip()
+
+
+class SignInFailure(models.Model):
+    """A failed operator password sign-in: a wrong IIN/password pair or a wrong code (ID-3).
+
+    ``portal.sign_in_limits`` counts these per IIN and per client address and refuses further
+    attempts for a while once a limit is reached. An IIN that matches no account is counted all
+    the same, so the limits say nothing about which IINs exist.
+    """
+
+    iin = models.CharField(_("IIN entered"), max_length=12)
+    address = models.CharField(_("client address"), max_length=45)
+    failed_at = models.DateTimeField(_("failed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["iin", "failed_at"], name="sign_in_failure_iin"),
+            models.Index(fields=["address", "failed_at"], name="sign_in_failure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iin} {self.address} {self.failed_at:%Y-%m-%d %H:%M:%S}"

@@ -52,10 +52,15 @@ def strongly_authenticated(request) -> bool:
     return identity.get("iin") == getattr(user, "iin", None)
 
 
-def start_second_factor(*, session, user, next_url: str = "") -> None:
-    """The password was right: remember who passed it until the code is entered."""
+def start_second_factor(*, session, iin: str, user=None, next_url: str = "") -> None:
+    """The password step is over: ask for the code before saying whether it passed (ID-3).
+
+    ``user`` is who the IIN and password identified, or None when they identified nobody; the
+    code page looks the same either way, and only both factors together sign in.
+    """
     session[PENDING_SESSION_KEY] = {
-        "user": user.pk,
+        "iin": iin[:12],
+        "user": user.pk if user is not None else None,
         "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
         "next": next_url,
         "until": time.time() + PENDING_SECONDS,
@@ -64,22 +69,29 @@ def start_second_factor(*, session, user, next_url: str = "") -> None:
 
 @dataclass(frozen=True)
 class PendingSignIn:
-    user: User
+    iin: str
+    user: User | None  # None: the IIN and password identified nobody
     backend: str
     next_url: str
 
 
 def pending_sign_in(session) -> PendingSignIn | None:
-    """Who passed the password step in this session, if it was less than five minutes ago."""
+    """The password step passed (or failed) in this session, if it was less than five minutes
+    ago."""
     from portal.models import User
 
     pending = session.get(PENDING_SESSION_KEY)
     if not pending or pending.get("until", 0) < time.time():
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    if user is None:
-        return None
-    return PendingSignIn(user=user, backend=pending["backend"], next_url=pending.get("next", ""))
+    user = None
+    if pending.get("user") is not None:
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return PendingSignIn(
+        iin=pending.get("iin", ""),
+        user=user,
+        backend=pending["backend"],
+        next_url=pending.get("next", ""),
+    )
 
 
 def end_second_factor(session) -> None:

@@ -20,6 +20,7 @@ document be shown again and checked against what was signed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +101,36 @@ def package_files_fetcher(*, folders: Iterable[Path]) -> URLFetcher:
             return super().fetch(url, headers)
 
     return PackageFilesOnly(allowed_protocols=("file",), fail_on_errors=True)
+
+
+# What a PDF may contain besides the fonts' letters: line breaks and tabs of the text typed.
+_LAYOUT_CHARACTERS = frozenset("\n\r\t")
+
+
+@functools.cache
+def _drawable_characters() -> frozenset[int]:
+    """The code points every shipped font draws (both weights: a value may be printed bold)."""
+    # WeasyPrint's own dependency (no type hints); the fonts are read once per process.
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    covered: set[int] | None = None
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        font = TTFont(FONTS_DIR / name, lazy=True)
+        codes = set(font.getBestCmap())
+        covered = codes if covered is None else covered & codes
+    return frozenset(covered or ())
+
+
+def characters_without_glyph(text: str) -> str:
+    """The characters of ``text`` that the fonts of the portal's PDFs cannot draw, each once in
+    the order they come (emoji, scripts DejaVu Sans lacks). A PDF would show them as empty boxes,
+    so what a person signs would not be what they typed: forms refuse them (issue 9, item 1)."""
+    drawable = _drawable_characters()
+    missing: dict[str, None] = {}
+    for character in text:
+        if ord(character) not in drawable and character not in _LAYOUT_CHARACTERS:
+            missing.setdefault(character)
+    return "".join(missing)
 
 
 def pdf_text(pdf: bytes) -> str:

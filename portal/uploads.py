@@ -1,6 +1,7 @@
 """Uploaded documents checked by their content, not by their name: PDF, JPEG and PNG within a size
-limit (issue 5, item 4). One check for every upload of the portal: the supplier's supporting
-documents in the cabinet, a recipient's evidence for a complaint and the supplier's answer to it.
+limit (issue 5, item 4), refused when they bomb or carry active content (issue 9, item 4). One
+check for every upload of the portal: the supplier's supporting documents in the cabinet, a
+recipient's evidence for a complaint and the supplier's answer to it.
 
 The validators raise ``django.core.exceptions.ValidationError`` with a translated message and a
 stable ``code``.
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from portal.pdf import characters_without_glyph
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -70,6 +73,15 @@ def check_upload(file: IO[bytes], *, name: str, size: int | None = None) -> Chec
             _("The file must be smaller than %(limit)s.") % {"limit": filesizeformat(limit)},
             code="file_too_large",
         )
+    if characters_without_glyph(name):
+        raise ValidationError(
+            _(
+                "The file name has characters the application form cannot print: "
+                "%(characters)s. Rename the file and upload it again."
+            )
+            % {"characters": " ".join(characters_without_glyph(name))},
+            code="unprintable_name",
+        )
     file.seek(0)
     head = file.read(16)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -109,9 +121,11 @@ def _damaged() -> ValidationError:
 
 
 def _check_pdf(file: IO[bytes]) -> None:
-    """A PDF must end with its end-of-file marker and open with every page readable."""
+    """A PDF must end with its end-of-file marker, open with every page readable, carry no active
+    content (scripts, actions run on opening, launched programs, embedded files) and not unpack
+    to more than ``SUPPLIER_PDF_MAX_UNPACKED_BYTES`` (issue 9, item 4)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     data = file.read()
     # A truncated upload loses its trailer; pypdf would rebuild it and open the file anyway.
@@ -128,25 +142,175 @@ def _check_pdf(file: IO[bytes]) -> None:
             raise _damaged()
         for page in reader.pages:
             page.mediabox  # noqa: B018 - reading the page dictionary is the check
+        _check_pdf_objects(reader)
     except ValidationError:
         raise
+    except LimitReachedError:
+        raise _unpacks_too_large() from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError):
         raise _damaged() from None
 
 
+# Active content a document has no need for: what a PDF reader would run or open by itself.
+_PDF_ACTIVE_KEYS = {
+    "/JS": "pdf_javascript",
+    "/JavaScript": "pdf_javascript",
+    "/AA": "pdf_actions",
+    "/EmbeddedFiles": "pdf_embedded_files",
+    "/EF": "pdf_embedded_files",
+}
+_PDF_ACTIVE_VALUES = {
+    ("/S", "/JavaScript"): "pdf_javascript",
+    ("/S", "/Launch"): "pdf_launch",
+    ("/Type", "/EmbeddedFile"): "pdf_embedded_files",
+    ("/Subtype", "/FileAttachment"): "pdf_embedded_files",
+}
+# Walking a hostile file's objects must end: a real document has far fewer.
+_PDF_MAX_OBJECTS = 200_000
+
+
+def _check_pdf_objects(reader: Any) -> None:
+    """Every object reachable from the trailer: no active content, and the compressed streams
+    unpack within the limit (each decompressed only up to what is left of it)."""
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+        StreamObject,
+    )
+
+    budget = settings.SUPPLIER_PDF_MAX_UNPACKED_BYTES
+    seen: set[tuple[int, int]] = set()
+    pending: list = [reader.trailer]
+    visited = 0
+    while pending:
+        node = pending.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > _PDF_MAX_OBJECTS:
+            raise _damaged()
+        if isinstance(node, DictionaryObject):
+            for name, value in node.items():
+                target = value.get_object() if isinstance(value, IndirectObject) else value
+                # An open action that is a destination (open at a page) is harmless; an action
+                # dictionary other than "go to" is not.
+                if name == "/OpenAction" and isinstance(target, DictionaryObject):
+                    if target.get("/S") != "/GoTo":
+                        raise _active_content("pdf_actions")
+                elif name in _PDF_ACTIVE_KEYS:
+                    raise _active_content(_PDF_ACTIVE_KEYS[name])
+                if isinstance(target, NameObject):
+                    code = _PDF_ACTIVE_VALUES.get((name, str(target)))
+                    if code:
+                        raise _active_content(code)
+                pending.append(value)
+            if isinstance(node, StreamObject):
+                budget -= _unpacked_size(node, limit=budget)
+                if budget < 0:
+                    raise _unpacks_too_large()
+        elif isinstance(node, ArrayObject):
+            pending.extend(node)
+
+
+def _unpacked_size(stream, *, limit: int) -> int:
+    """How many bytes ``stream`` unpacks to, counted up to ``limit`` + 1 (Flate only: the filter
+    that bombs; other data counts as stored)."""
+    import zlib
+
+    raw = stream._data if hasattr(stream, "_data") else b""
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
+    if not names or names[0] not in ("/FlateDecode", "/Fl"):
+        return len(raw)
+    inflater = zlib.decompressobj()
+    total = 0
+    chunk = raw
+    try:
+        while chunk and total <= limit:
+            out = inflater.decompress(chunk, max(1, min(limit + 1 - total, 1 << 20)))
+            total += len(out)
+            chunk = inflater.unconsumed_tail
+            if not out and not chunk:
+                break
+    except zlib.error:
+        raise _damaged() from None
+    return total
+
+
+def _active_content(code: str) -> ValidationError:
+    messages = {
+        "pdf_javascript": _(
+            "The PDF contains JavaScript. Save it as a plain PDF without scripts (for example, "
+            "print it to PDF) and upload it again."
+        ),
+        "pdf_actions": _(
+            "The PDF runs actions by itself when it is opened or read. Save it as a plain PDF "
+            "(for example, print it to PDF) and upload it again."
+        ),
+        "pdf_launch": _(
+            "The PDF tries to start programs or open other files. Save it as a plain PDF (for "
+            "example, print it to PDF) and upload it again."
+        ),
+        "pdf_embedded_files": _(
+            "The PDF has other files attached inside it. Upload each document as its own file."
+        ),
+    }
+    return ValidationError(messages[code], code=code)
+
+
+def _unpacks_too_large() -> ValidationError:
+    return ValidationError(
+        _(
+            "The PDF unpacks to more than %(limit)s when it is opened. Save it again with "
+            "smaller images, or scan it at a lower resolution, and upload it again."
+        )
+        % {"limit": filesizeformat(settings.SUPPLIER_PDF_MAX_UNPACKED_BYTES)},
+        code="pdf_unpacks_too_large",
+    )
+
+
+def _image_too_large() -> ValidationError:
+    return ValidationError(
+        _(
+            "The image has too many pixels: at most %(limit)s megapixels. Scan or photograph "
+            "it at a lower resolution and upload it again."
+        )
+        % {"limit": settings.SUPPLIER_IMAGE_MAX_PIXELS // 1_000_000},
+        code="image_too_large",
+    )
+
+
 def _check_image(file: IO[bytes], content_type: str) -> None:
+    """The image's header is read first: more than ``SUPPLIER_IMAGE_MAX_PIXELS`` pixels is
+    refused before anything is decoded (Pillow's decompression-bomb check made an error, not a
+    warning); then the whole image must decode."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     expected = {JPEG: "JPEG", PNG: "PNG"}[content_type]
     try:
-        with Image.open(file) as image:
-            if image.format != expected:
-                raise _damaged()
-            image.verify()
-        file.seek(0)
-        with Image.open(file) as image:
-            image.load()  # verify() does not decode the pixels; a truncated image fails here
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format != expected:
+                    raise _damaged()
+                width, height = image.size
+                if width * height > settings.SUPPLIER_IMAGE_MAX_PIXELS:
+                    raise _image_too_large()
+                image.verify()
+            file.seek(0)
+            with Image.open(file) as image:
+                image.load()  # verify() does not decode the pixels; a truncated image fails here
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _image_too_large() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _damaged() from None

@@ -3,16 +3,17 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
-from portal import otp
+from portal import otp, sign_in_limits
 from portal.audit.services import record
 from portal.editions import edition_for
 from portal.editions.notice import rules_notice
-from portal.forms import OperatorCodeForm, OperatorSignInForm
+from portal.forms import OperatorCodeForm, OperatorSignInForm, lockout_message
 
 
 def forbidden(request, exception=None):
@@ -40,7 +41,13 @@ def about(request):
 
 
 class OperatorSignInView(auth_views.LoginView):
-    """Operators may sign in with a password (ID-3); everyone else signs in with EDS."""
+    """Operators may sign in with a password (ID-3); everyone else signs in with EDS.
+
+    Failed attempts are limited per IIN and per client address (``portal.sign_in_limits``).
+    Where the second factor is required, or the account has one, the code is asked before the
+    portal says anything about the password: a wrong pair leads to the same code page, and only
+    both factors together sign in.
+    """
 
     template_name = "portal/sign_in.html"
     authentication_form = OperatorSignInForm
@@ -51,12 +58,16 @@ class OperatorSignInView(auth_views.LoginView):
         if otp.confirmed_totp_devices(user):
             # The second factor (TOTP): nobody is signed in until the code is right.
             otp.start_second_factor(
-                session=self.request.session, user=user, next_url=self.get_redirect_url()
+                session=self.request.session,
+                iin=user.iin,
+                user=user,
+                next_url=self.get_redirect_url(),
             )
             return redirect("portal:sign-in-code")
         # The session, the last login and the audit event: written together, or not at all.
         with transaction.atomic(durable=True):
             response = super().form_valid(form)
+            sign_in_limits.clear_failures(iin=user.iin)
             record(
                 actor=user,
                 action="auth.operator_sign_in",
@@ -68,18 +79,32 @@ class OperatorSignInView(auth_views.LoginView):
 
     def form_invalid(self, form):
         codes = sorted({e.code or "" for e in form.errors.as_data().get("__all__", [])})
+        iin = form.entered_iin()
         if codes:
             record(
                 actor=None,
                 action="auth.operator_sign_in_refused",
-                after={"iin": form.data.get("username", "")[:12], "reasons": codes},
+                after={"iin": iin, "reasons": codes},
                 basis="ID-3",
             )
+        if "invalid_login" in codes:
+            sign_in_limits.record_failure(
+                iin=iin, address=sign_in_limits.client_address(self.request)
+            )
+            if otp.operator_otp_required():
+                otp.start_second_factor(
+                    session=self.request.session, iin=iin, next_url=self.get_redirect_url()
+                )
+                return redirect("portal:sign-in-code")
         return super().form_invalid(form)
 
 
 class OperatorCodeView(FormView):
-    """The second step of an operator's password sign-in: the TOTP code (ID-3)."""
+    """The second step of an operator's password sign-in: the TOTP code (ID-3).
+
+    Whatever was wrong (the IIN, the password or the code), the operator starts again from the
+    password with one message that does not say which.
+    """
 
     template_name = "portal/otp_verify.html"
     form_class = OperatorCodeForm
@@ -98,22 +123,36 @@ class OperatorCodeView(FormView):
 
     def form_valid(self, form):
         user = self.pending.user
+        address = sign_in_limits.client_address(self.request)
+        locked = sign_in_limits.lockout(iin=self.pending.iin, address=address)
+        if locked is not None:
+            otp.end_second_factor(self.request.session)
+            messages.error(self.request, lockout_message(locked))
+            return self._start_again()
         # The device's throttling and used-code marks, the session and the audit event are
         # written together; the page is rendered after the commit.
         with transaction.atomic(durable=True):
-            check = otp.check_code(user=user, code=form.cleaned_data["code"])
+            check = (
+                otp.check_code(user=user, code=form.cleaned_data["code"])
+                if user is not None
+                else otp.CodeCheck(device=None, throttled=False)
+            )
             if check.device is None:
                 record(
                     actor=None,
                     action="auth.operator_code_refused",
                     obj=user,
-                    after={"throttled": check.throttled},
+                    after={"throttled": check.throttled, "iin": self.pending.iin},
                     basis="ID-3",
                 )
+                if user is not None:  # a wrong password was counted on the password step
+                    sign_in_limits.record_failure(iin=self.pending.iin, address=address)
+                otp.end_second_factor(self.request.session)
             else:
                 otp.end_second_factor(self.request.session)
                 login(self.request, user, backend=self.pending.backend)
                 otp_login(self.request, check.device)
+                sign_in_limits.clear_failures(iin=self.pending.iin)
                 record(
                     actor=user,
                     action="auth.operator_sign_in",
@@ -122,13 +161,14 @@ class OperatorCodeView(FormView):
                     basis="ID-3",
                 )
         if check.device is None:
-            form.add_error(
-                "code",
-                _("Too many wrong codes. Wait a minute, then enter a new code.")
-                if check.throttled
-                else _("The code is wrong or has expired. Enter the code shown now."),
+            messages.error(
+                self.request,
+                _(
+                    "The IIN, the password or the code is wrong, or the code has expired. "
+                    "Enter them again."
+                ),
             )
-            return self.form_invalid(form)
+            return self._start_again()
         next_url = self.pending.next_url
         if not url_has_allowed_host_and_scheme(
             next_url,
@@ -137,6 +177,12 @@ class OperatorCodeView(FormView):
         ):
             next_url = resolve_url("portal:home")
         return redirect(next_url)
+
+    def _start_again(self):
+        url = reverse("portal:sign-in")
+        if self.pending.next_url:
+            url += "?" + urlencode({"next": self.pending.next_url})
+        return redirect(url)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -10,17 +10,20 @@ may be saved half-filled on every step, and what is missing is said by the compl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.editions import ANNEX_LANGUAGES, Edition, Offer, SupplierKind
 from portal.identifiers import validate_iin
 from portal.models import ClassifierItem, Region
-from suppliers import validators
+from suppliers import amounts, validators
 from suppliers.models import (
     Application,
     DocType,
@@ -46,10 +49,129 @@ def active_regions():
     return Region.objects.filter(is_active=True).order_by("kato")
 
 
+class PrintableText(forms.BaseForm):
+    """Every text typed into the form is printed on Annex 1: refuse what its fonts cannot draw
+    (``validators.validate_printable``), with the message at the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and value:
+                try:
+                    validators.validate_printable(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+# --- numbers as people type them (issue 9, item 5) --------------------------------------------
+
+
+def _format(message: str, params: dict[str, str]) -> str:
+    return str(message) % params
+
+
+_lazy_format = lazy(_format, str)
+
+
+def _in_language_of_request(message, **params: str):
+    """``message % params`` translated when shown, not when the form class is defined."""
+    return _lazy_format(message, params)
+
+
+class AmountField(forms.DecimalField):
+    """An amount in tenge typed as people write it ("125 000,50", "125000.50"), refused outside
+    ``min_value`` … ``max_value`` with a message that gives the range; shown as the PDF prints it.
+    """
+
+    def __init__(self, *, min_value: Decimal, max_value: Decimal, **kwargs):
+        allowed = _in_language_of_request(
+            _("Enter a price from %(min)s to %(max)s tenge."),
+            min=amounts.money(min_value),
+            max=amounts.money(max_value),
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "input--short", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(
+            min_value=min_value,
+            max_value=max_value,
+            max_digits=14,
+            decimal_places=2,
+            error_messages={
+                "invalid": _("Enter the price in digits, for example 125 000,50."),
+                "min_value": allowed,
+                "max_value": allowed,
+                "max_digits": allowed,
+                "max_whole_digits": allowed,
+                "max_decimal_places": _(
+                    "Enter the price with at most two digits after the comma, for example "
+                    "125 000,50."
+                ),
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return amounts.parse_amount(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        return amounts.money(value) if isinstance(value, Decimal) else value
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count typed with or without spaces between thousands ("1 200"), refused outside
+    ``min_value`` … ``max_value`` with a message that gives the range. A text input: a number
+    input drops "1 200" silently in some browsers."""
+
+    def __init__(self, *, min_value: int, max_value: int, **kwargs):
+        allowed = _in_language_of_request(
+            _("Enter a whole number from %(min)s to %(max)s."),
+            min=amounts.whole(min_value),
+            max=amounts.whole(max_value),
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "input--short", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(
+            min_value=min_value,
+            max_value=max_value,
+            error_messages={
+                "invalid": _("Enter a whole number in digits, for example 12."),
+                "min_value": allowed,
+                "max_value": allowed,
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return amounts.parse_whole(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def widget_attrs(self, widget):
+        # No min/max attributes: the browser would refuse without the message of the range.
+        return {}
+
+
 # --- start page (SUP-2) ----------------------------------------------------------------------
 
 
-class StartForm(forms.Form):
+class StartForm(PrintableText, forms.Form):
     """Who the supplier is and what it offers (2022 p.3, p.5). Where it is registered is not
     asked: the region follows from its legal address (SUP-8).
 
@@ -66,11 +188,17 @@ class StartForm(forms.Form):
         label=_("Name of the supplier"),
         help_text=_(
             "As registered: the organisation's name, or for an individual entrepreneur the name "
-            "of the business. An individual assistant gives their own full name."
+            "of the business. An individual assistant gives their own full name. At most 500 "
+            "characters."
         ),
         max_length=500,
         widget=forms.TextInput(attrs=TEXT),
-        error_messages={"required": _("Enter the name of the supplier.")},
+        error_messages={
+            "required": _("Enter the name of the supplier."),
+            "max_length": _(
+                "Enter a name of at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
     )
     offers = forms.MultipleChoiceField(
         label=_("What do you offer?"),
@@ -81,6 +209,8 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, kinds: Iterable[str], edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
+        # Longer input is refused with a message, not cut by the browser where no one sees it.
+        self.fields["name"].widget.attrs.pop("maxlength", None)
         allowed = set(kinds)
         self.fields["kind"].choices = [
             (value, kind_label(edition, value))
@@ -158,7 +288,7 @@ class OffersForm(forms.Form):
 # --- sections of the application (SUP-4) -------------------------------------------------------
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(PrintableText, forms.ModelForm):
     """A section that edits fields of the application itself. Nothing is required here."""
 
     def __init__(self, *args, **kwargs):
@@ -277,26 +407,36 @@ class BankDetailsForm(SectionForm):
 class StaffForm(SectionForm):
     """Staff count (2022 p.7(7)); the list of specialists and the staffing table go with it."""
 
+    staff_count = WholeNumberField(
+        label=capfirst(_("staff count")),
+        min_value=1,
+        max_value=amounts.STAFF_MAX,
+        required=False,
+        help_text=_("The number of employees in your staffing table."),
+    )
+
     class Meta:
         model = Application
         fields = ["staff_count"]
-        widgets = {"staff_count": forms.NumberInput(attrs={"class": "input--short", "min": 0})}
-        help_texts = {"staff_count": _("The number of employees in your staffing table.")}
 
 
 class PlacesForm(SectionForm):
     """Places for special social services and sanatorium-resort treatment (2022 p.7(8))."""
 
+    places_count = WholeNumberField(
+        label=capfirst(_("number of places")),
+        min_value=1,
+        max_value=amounts.PLACES_MAX,
+        required=False,
+        help_text=_(
+            "How many people you can take at once for special social services or "
+            "sanatorium-resort treatment."
+        ),
+    )
+
     class Meta:
         model = Application
         fields = ["places_count"]
-        widgets = {"places_count": forms.NumberInput(attrs={"class": "input--short", "min": 0})}
-        help_texts = {
-            "places_count": _(
-                "How many people you can take at once for special social services or "
-                "sanatorium-resort treatment."
-            )
-        }
 
 
 def _yes_no(value: str) -> bool:
@@ -416,7 +556,7 @@ class ClassifierItemChoiceField(forms.ModelChoiceField):
         self.choices = groups
 
 
-class RowForm(forms.ModelForm):
+class RowForm(PrintableText, forms.ModelForm):
     """A row of the application (an offering, an address, a specialist). Never saved here."""
 
     def _post_clean(self):
@@ -435,18 +575,29 @@ class OfferingForm(RowForm):
         error_messages={"required": _("Choose the kind of goods or service.")},
     )
 
+    price = AmountField(
+        label=capfirst(_("price, KZT")),
+        min_value=amounts.PRICE_MIN,
+        max_value=amounts.PRICE_MAX,
+        required=False,
+        help_text=_("In tenge, for example 125 000 or 125 000,50."),
+    )
+    stock_quantity = WholeNumberField(
+        label=capfirst(_("quantity in stock")),
+        min_value=0,
+        max_value=amounts.STOCK_MAX,
+        required=False,
+    )
+
     class Meta:
         model = Offering
         fields = ["classifier_item", "characteristics", "price", "unit", "stock_quantity"]
         widgets = {
             "characteristics": forms.Textarea(attrs={"rows": 5}),
-            "price": forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
             "unit": forms.TextInput(),
-            "stock_quantity": forms.NumberInput(attrs={"class": "input--short", "min": 0}),
         }
         help_texts = {
             "characteristics": _("Size, material, model, what the service includes."),
-            "price": _("In tenge, for example 125000 or 125000.50."),
             "unit": _("For example: piece, pair, day, hour, course."),
         }
 
@@ -460,7 +611,6 @@ class OfferingForm(RowForm):
         self.fields["classifier_item"].group_by_kind()
         if not edition.requires_stock_quantity:
             del self.fields["stock_quantity"]
-        self.fields["price"].localize = False
 
 
 class AddressForm(RowForm):
@@ -502,6 +652,12 @@ class SpecialistForm(RowForm):
         help_text=_("12 digits, if you know it."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )
+    experience_years = WholeNumberField(
+        label=capfirst(_("work experience, years")),
+        min_value=0,
+        max_value=amounts.EXPERIENCE_YEARS_MAX,
+        required=False,
+    )
 
     class Meta:
         model = Specialist
@@ -511,7 +667,6 @@ class SpecialistForm(RowForm):
             "position": forms.TextInput(attrs=TEXT),
             "education": forms.Textarea(attrs={"rows": 3}),
             "qualification": forms.Textarea(attrs={"rows": 3}),
-            "experience_years": forms.NumberInput(attrs={"class": "input--short", "min": 0}),
         }
         help_texts = {
             "education": _("The educational institution, the year and the speciality."),
@@ -545,7 +700,7 @@ ROW_TITLES = {
 # --- state data the state did not return (SUP-3, SUP-5) ----------------------------------------
 
 
-class SuppliedStateItemsForm(forms.Form):
+class SuppliedStateItemsForm(PrintableText, forms.Form):
     """One text field per state-data item the state systems did not return."""
 
     def __init__(self, *args, items: Iterable, initial_values: dict[str, str], **kwargs):

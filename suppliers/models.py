@@ -40,6 +40,14 @@ class Supplier(models.Model):
         _("BIN/IIN"), max_length=12, unique=True, validators=[validate_iin_or_bin]
     )
     name = models.CharField(_("name"), max_length=500)
+    # What the supplier chose to offer on the start page, kept until the draft application takes
+    # it (issue 9, item 2: a new session does not lose it).
+    chosen_offers = ArrayField(
+        models.CharField(max_length=40, choices=Offer.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("offers chosen at the start"),
+    )
     region = models.ForeignKey(
         "portal.Region",
         on_delete=models.PROTECT,

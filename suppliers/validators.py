@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from portal.pdf import characters_without_glyph
+
 # Uploaded documents have one check for the whole portal; the cabinet's names stay valid.
 from portal.uploads import ALLOWED_TYPES as ALLOWED_TYPES
 from portal.uploads import JPEG as JPEG
@@ -23,6 +25,25 @@ from portal.uploads import PNG as PNG
 from portal.uploads import CheckedUpload as CheckedUpload
 from portal.uploads import check_upload as check_upload
 from portal.uploads import max_document_bytes as max_document_bytes
+
+# --- text printed on the application form ---------------------------------------------------------
+
+
+def validate_printable(value: str) -> None:
+    """Refuse characters the application form (Annex 1, SUP-7) cannot print: the PDF's fonts have
+    no glyph for them (emoji, some scripts, control characters), so the signed form would show an
+    empty box where the supplier typed something (issue 9, item 1; ID-2)."""
+    missing = characters_without_glyph(str(value or ""))
+    if missing:
+        raise ValidationError(
+            _(
+                "The application form cannot print these characters: %(characters)s. Remove "
+                "them or write them in words."
+            )
+            % {"characters": " ".join(missing)},
+            code="unprintable",
+        )
+
 
 # --- phone numbers -------------------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,6 +135,12 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 # The largest supporting document a supplier may upload (issue 5: default 10 MB).
 SUPPLIER_DOCUMENT_MAX_BYTES = env.int("SUPPLIER_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads that would bomb whoever opens them (suppliers/validators.py): an image of more pixels
+# than this, a PDF whose compressed streams unpack to more bytes than this.
+SUPPLIER_IMAGE_MAX_PIXELS = env.int("SUPPLIER_IMAGE_MAX_PIXELS", default=50_000_000)
+SUPPLIER_PDF_MAX_UNPACKED_BYTES = env.int(
+    "SUPPLIER_PDF_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
 
 # Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -224,6 +231,17 @@ DEMO_OPERATOR_PASSWORD = env("DEMO_OPERATOR_PASSWORD", default="")
 # Operators need a TOTP code after the password (ID-3). Unset: on wherever the sandbox signer is
 # off (portal/otp.py); production turns it on whatever the environment says.
 OPERATOR_REQUIRE_OTP = env.bool("OPERATOR_REQUIRE_OTP", default=None)
+# Operator password sign-in resists guessing (ID-3; portal/sign_in_limits.py): this many failed
+# attempts (a wrong password or code) for one IIN, or from one client address, within the lockout
+# period refuse every further attempt until the period has passed since the one that locked.
+OPERATOR_SIGN_IN_MAX_FAILURES = env.int("OPERATOR_SIGN_IN_MAX_FAILURES", default=10)
+OPERATOR_SIGN_IN_MAX_FAILURES_PER_ADDRESS = env.int(
+    "OPERATOR_SIGN_IN_MAX_FAILURES_PER_ADDRESS", default=50
+)
+OPERATOR_SIGN_IN_LOCKOUT_SECONDS = env.int("OPERATOR_SIGN_IN_LOCKOUT_SECONDS", default=15 * 60)
+# The request header that carries the client's address, as the reverse proxy in front of the
+# portal sets it (e.g. "HTTP_X_REAL_IP"); by default the address of the connection itself.
+CLIENT_ADDRESS_HEADER = env("CLIENT_ADDRESS_HEADER", default="REMOTE_ADDR")
 
 # EDS (docs/eds.md): verification of signatures (egov_gateway/eds/conf.py reads these). Empty
 # trust settings mean: where the sandbox signer is enabled, trust the test PKI in

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from egov_gateway.selectors import current_state_data, state_confirms
 from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
 from portal.pdf import render_pdf
+from suppliers.amounts import money
 from suppliers.selectors.registration import legal_address_of, region_of_address
 from suppliers.selectors.state_values import (
     day_text,
@@ -243,8 +243,20 @@ def annex1_context(
             "signatures": [_signature(s) for s in signatures],
             "signed_sha256": _grouped_digest(signed_sha256) if signed_sha256 else "",
         }
-    context["eds_signer"] = ", ".join(s["signer"] for s in context["signatures"])
+    # The line "certified by EDS" names whom the form asks for, "of the supplier, of the head"
+    # (2022 Annex 1; 2020: "of the head"), already in the bytes to sign (issue 9: no blank line
+    # in a signed form); a printed copy names who signed.
+    context["eds_signer"] = ", ".join(s["signer"] for s in context["signatures"]) or (
+        _head_name(state["items"])
+        if supplier.is_legal_entity
+        else state["person_name"] or context["supplier"]["name"]
+    )
     return context
+
+
+def _head_name(items: Iterable[Mapping[str, Any]]) -> str:
+    """The head of the organisation as the state data (or the supplier, in their place) give it."""
+    return next((str(i["value"]) for i in items if i["code"] == "head_full_name"), "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,10 +418,22 @@ def _state_data(
             else state_value("full_name", named_by.data, language=language)
         )
     name = name or supplied.get(name_code, "")
+    person_name = "" if supplier.is_legal_entity else name
+    # An individual entrepreneur is named as the register of entrepreneurs has the business,
+    # when it has a name for it (issue 9, item 7); the person's own name is then on the EDS line.
+    if supplier.kind == SupplierKind.INDIVIDUAL_ENTREPRENEUR:
+        register = records.get(
+            holder_of("entrepreneur_registration", supplier_kind=supplier.kind) or ""
+        )
+        trade_name = (
+            (register.data.get("trade_name") or "").strip() if register and register.found else ""
+        )
+        name = trade_name or name
     return {
         "items": items,
         "legal_address": legal_address,
         "name": name,
+        "person_name": person_name,
         "registration": _registration(supplier, records),
     }
 
@@ -460,14 +484,6 @@ def _signature(signature: Signature) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # Formatting
 # --------------------------------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """12500 -> "12 500,00" (a no-break space between thousands, a decimal comma)."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    return text.replace(",", NBSP).replace(".", ",")
 
 
 def file_size(size: int | None) -> str:

@@ -21,6 +21,7 @@ from suppliers.selectors.acting import (
     draft_of,
     may_act_as,
     may_act_for,
+    start_choices_changeable,
     start_options,
 )
 from suppliers.selectors.annexes import prepared_annexes
@@ -120,6 +121,7 @@ __all__ = [
     "section_answers",
     "section_is_required",
     "sections_for",
+    "start_choices_changeable",
     "start_options",
     "state_data_rows",
     "state_reported_facts",

@@ -88,3 +88,17 @@ def draft_of(supplier: Supplier) -> Application | None:
         .select_related("supplier", "supplier__region", "region")
         .first()
     )
+
+
+# An application in one of these is signed: what it was filed as can no longer change.
+SIGNED_STATUSES = (
+    Application.Status.SUBMITTED,
+    Application.Status.UNDER_REVIEW,
+    Application.Status.APPROVED,
+)
+
+
+def start_choices_changeable(supplier: Supplier) -> bool:
+    """The kind, the name and the offers chosen at the start can be corrected until an
+    application is signed (issue 9, item 2)."""
+    return not supplier.applications.filter(status__in=SIGNED_STATUSES).exists()

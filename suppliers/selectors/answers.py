@@ -12,6 +12,7 @@ import dataclasses
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from suppliers.amounts import money
 from suppliers.forms import ROW_TITLES, SECTION_FORMS, offer_choices
 from suppliers.models import Application, Section, SupportingDocument
 from suppliers.selectors.sections import document_requirements, sections_for
@@ -27,6 +28,9 @@ class AnswerSection:
     title: str
     rows: list[tuple[str, str]]
     documents: list[SupportingDocument]
+    # False for what the supplier cannot change: state data the state systems confirmed all of
+    # (issue 9, item 7: no "Change" link where nothing can be changed).
+    changeable: bool = True
 
 
 def application_answers(*, application: Application) -> list[AnswerSection]:
@@ -43,6 +47,8 @@ def application_answers(*, application: Application) -> list[AnswerSection]:
                 title=Section(section).label,
                 rows=section_answers(application, section),
                 documents=[d for d in documents if d.doc_type in types],
+                changeable=section != Section.STATE_DATA
+                or any(row.needs_proof for row in state_data_rows(application)),
             )
         )
     return answers
@@ -99,7 +105,7 @@ def section_answers(application: Application, section_: str) -> list[tuple[str, 
                     for part in (
                         o.characteristics,
                         _("Price: %(price)s tenge per %(unit)s")
-                        % {"price": o.price, "unit": o.unit or "—"}
+                        % {"price": money(o.price), "unit": o.unit or "—"}
                         if o.price is not None
                         else "",
                         _("In stock: %(quantity)s") % {"quantity": o.stock_quantity}

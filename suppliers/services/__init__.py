@@ -34,6 +34,7 @@ from suppliers.services.submission import (
 )
 from suppliers.services.supplier import (
     accept_public_offer,
+    change_start_choices,
     refresh_state_data,
     start_as_supplier,
     update_registered_region,
@@ -42,6 +43,7 @@ from suppliers.services.supplier import (
 __all__ = [
     "ANNEX_LANGUAGES",
     "ApplicationIncomplete",
+    "change_start_choices",
     "EditionChanged",
     "NotAuthorised",
     "NotEditable",

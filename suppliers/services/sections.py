@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -67,8 +66,10 @@ def start_application(*, supplier: Supplier, user: User, language: str = "") -> 
     return application
 
 
-# Copied into a readmission's draft from the application that admitted the supplier before
-# (RDM-3): what the supplier entered itself, never its consents, documents or signatures.
+# Copied into a new draft from the supplier's previous application — the one that admitted it
+# before (readmission, RDM-3), or one it withdrew or was refused (issue 9, item 7): what the
+# supplier entered itself. Never its consents (given anew with each application, SUP-10), its
+# documents (each file belongs to one application) or signatures; state data is asked again.
 PREFILLED_FIELDS = (
     "mobile_phone",
     "email",
@@ -89,18 +90,25 @@ PREFILLED_FIELDS = (
 
 
 def prefill_from_previous(*, application: Application) -> Application | None:
-    """A readmission is a new application through the same procedure (2022 p.25; RDM-3): the
-    new draft takes what the supplier entered in the application that admitted it last — the
-    offers the edition in force allows, contacts, bank details, offerings, addresses,
-    specialists — and no section counts as saved, so the supplier confirms every one of them
-    before signing. Supporting documents, consents and signatures are never carried over.
-    Returns the application copied from, None for a first admission."""
+    """A new application starts from the supplier's previous one — a readmission is a new
+    application through the same procedure (2022 p.25; RDM-3), and one after a withdrawal or a
+    refusal need not be typed again (issue 9, item 7): the new draft takes what the supplier
+    entered — the offers the edition in force allows, contacts, bank details, offerings,
+    addresses, specialists, what it entered in place of state data — and no section counts as
+    saved, so the supplier confirms every one of them before signing. Supporting documents,
+    consents and signatures are never carried over. Returns the application copied from, None
+    when there is none."""
     previous = (
         Application.objects.filter(
-            supplier_id=application.supplier_id, status=Application.Status.APPROVED
+            supplier_id=application.supplier_id,
+            status__in=(
+                Application.Status.APPROVED,
+                Application.Status.WITHDRAWN,
+                Application.Status.REFUSED,
+            ),
         )
         .exclude(pk=application.pk)
-        .order_by(F("decided_on").desc(nulls_last=True), "-pk")
+        .order_by("-created_at", "-pk")
         .first()
     )
     if previous is None:
@@ -110,18 +118,11 @@ def prefill_from_previous(*, application: Application) -> Application | None:
         setattr(application, name, getattr(previous, name))
     application.offers = [offer for offer in previous.offers if offer in allowed]
     application.save()
-    for offering in previous.offerings.all():
-        offering.pk = None
-        offering.application = application
-        offering.save()
-    for address in previous.addresses.all():
-        address.pk = None
-        address.application = application
-        address.save()
-    for specialist in previous.specialists.all():
-        specialist.pk = None
-        specialist.application = application
-        specialist.save()
+    for related in ("offerings", "addresses", "specialists", "supplied_state_items"):
+        for row in getattr(previous, related).all():
+            row.pk = None
+            row.application = application
+            row.save()
     return previous
 
 

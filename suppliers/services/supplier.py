@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +17,11 @@ from suppliers import selectors
 from suppliers.models import (
     Application,
     OfferAcceptance,
+    Section,
     Supplier,
 )
 from suppliers.services.common import (
+    mark_changed,
     require_eligible,
     require_rights,
     verify_supplier_signature,
@@ -32,7 +36,9 @@ from suppliers.services.errors import (
 # --- starting (SUP-1, SUP-2) ---
 
 
-def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> Supplier:
+def start_as_supplier(
+    *, user: User, kind: str, identifier: str, name: str, offers: Sequence[str] = ()
+) -> Supplier:
     """The person starts as a supplier of ``kind`` by BIN/IIN (2022 p.3, SUP-1).
 
     The region is not chosen: it follows from the legal address once the state data arrives or
@@ -61,7 +67,12 @@ def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> S
     with transaction.atomic(durable=True):
         supplier, created = Supplier.objects.select_for_update().get_or_create(
             identifier=identifier,
-            defaults={"kind": kind, "name": name, "created_by": user},
+            defaults={
+                "kind": kind,
+                "name": name,
+                "chosen_offers": list(offers),
+                "created_by": user,
+            },
         )
         if supplier.kind != kind:
             raise SupplierActionError(
@@ -78,10 +89,65 @@ def start_as_supplier(*, user: User, kind: str, identifier: str, name: str) -> S
                     "kind": kind,
                     "identifier": identifier,
                     "name": name,
+                    "offers": list(offers),
                 },
                 basis=edition.clause_for("supplier_kinds"),
                 role=Role.SUPPLIER,
             )
+    return supplier
+
+
+def change_start_choices(
+    *, supplier: Supplier, user: User, kind: str, name: str, offers: Sequence[str]
+) -> Supplier:
+    """Correct what was chosen on the start page (2022 p.3; SUP-1, SUP-2): the kind of supplier
+    (among those the person's key allows), the name and the offers, until an application is
+    signed. The draft application, if there is one, takes the offers; its data count as changed,
+    so a form prepared before is no longer signed.
+    """
+    edition = edition_for()
+    if kind not in edition.supplier_kinds:
+        raise SupplierActionError(
+            _("Suppliers of this kind cannot register under the rules in force."),
+            code="kind_not_admitted",
+        )
+    if not selectors.may_act_as(user=user, kind=kind, identifier=supplier.identifier):
+        raise NotAuthorised(
+            _("You can start only for the organisation of your key, or for yourself.")
+        )
+    name = (name or "").strip()
+    if not name:
+        raise SupplierActionError(_("Enter the supplier's name."), code="name_required")
+    offers = list(offers)
+    with transaction.atomic(durable=True):
+        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if not selectors.start_choices_changeable(locked):
+            raise SupplierActionError(
+                _(
+                    "Your application has been signed: the kind, the name and what you offer "
+                    "can no longer be changed on the start page."
+                ),
+                code="start_choices_final",
+            )
+        before = {"kind": locked.kind, "name": locked.name, "offers": locked.chosen_offers}
+        locked.kind, locked.name, locked.chosen_offers = kind, name, offers
+        locked.save(update_fields=["kind", "name", "chosen_offers"])
+        draft = locked.applications.select_for_update().filter(status=Application.Status.DRAFT)
+        for application in draft:
+            if application.offers != offers or before["kind"] != kind:
+                application.offers = offers
+                application.save(update_fields=["offers", "updated_at"])
+                mark_changed(application, Section.OFFERS)
+        audit.record(
+            actor=user,
+            action="supplier.start_changed",
+            obj=locked,
+            before=before,
+            after={"kind": kind, "name": name, "offers": offers},
+            basis=edition.clause_for("supplier_kinds"),
+            role=Role.SUPPLIER,
+        )
+    supplier.refresh_from_db()
     return supplier
 
 

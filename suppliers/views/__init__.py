@@ -23,7 +23,7 @@ from suppliers.views.deregistration import (
 )
 from suppliers.views.documents import annex_pdf, document, upload_prefix
 from suppliers.views.sections import SectionPage, application, section
-from suppliers.views.start import START_OFFERS_SESSION_KEY, cabinet, new_application, offer, start
+from suppliers.views.start import cabinet, new_application, offer, start
 from suppliers.views.status import status, submitted, withdraw
 from suppliers.views.submission import check_answers, completeness, sign
 
@@ -34,7 +34,6 @@ __all__ = [
     "ROW_SECTIONS",
     "ROW_TITLES",
     "SECTION_FORMS",
-    "START_OFFERS_SESSION_KEY",
     "SectionPage",
     "annex_pdf",
     "application",

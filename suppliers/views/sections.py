@@ -326,7 +326,11 @@ class SectionPage:
             "problems": problems,
             "uploads": [u for u in uploads if u not in [r["proof"] for r in state_rows]],
             "error_links": self.error_links() + upload_links,
-            "is_editable": self.is_editable,
+            # The state data page saves nothing when the state confirmed every item: no "Save".
+            "is_editable": self.is_editable
+            and not (self.section == Section.STATE_DATA and not self.state_form.fields),
+            "state_confirmed_any": any(r["row"].confirmed for r in state_rows),
+            "state_confirmed_all": all(r["row"].confirmed for r in state_rows),
             "next_section": _next_section(application, self.section),
             "max_document_bytes": max_document_bytes(),
             "required": selectors.section_is_required(application, self.section),

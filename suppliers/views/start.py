@@ -25,8 +25,6 @@ from suppliers.models import (
 )
 from suppliers.views.common import acting_bin, cabinet_page
 
-START_OFFERS_SESSION_KEY = "suppliers_start_offers"
-
 # --- the cabinet and the start page (SUP-2) -----------------------------------------------------
 
 
@@ -60,6 +58,11 @@ def cabinet(request: HttpRequest) -> HttpResponse:
             ),
             # Obligations that outlive a deregistration stay in view (2022 p.23; DER-6).
             "open_cases": deregistration_selectors.open_cases_against(supplier_id=supplier.pk),
+            # Only an application with the commission has a decision due (issue 9, item 7).
+            "under_review_statuses": (
+                Application.Status.SUBMITTED,
+                Application.Status.UNDER_REVIEW,
+            ),
         },
     )
 
@@ -68,34 +71,50 @@ def cabinet(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """Start as a supplier (2022 p.3, p.5; SUP-1, SUP-2): the kind the key allows, what is
     offered (the region follows from the legal address, SUP-8), and whether the supplier may
-    apply at all (``admission_eligibility``)."""
-    if request.supplier is not None:
+    apply at all (``admission_eligibility``). What is chosen is stored, and can be corrected on
+    this page until an application is signed (issue 9, item 2)."""
+    supplier = request.supplier
+    if supplier is not None and not selectors.start_choices_changeable(supplier):
         return redirect("suppliers:cabinet")
     edition = edition_for()
     options = selectors.start_options(user=request.user, session=request.session)
     identity = signed_in_identity(request.session) or {}
     identifier = options[0].identifier if options else ""
     eligibility = admission_eligibility(identifier=identifier) if identifier else None
+    if supplier is not None:
+        draft = selectors.draft_of(supplier)
+        initial = {
+            "kind": supplier.kind,
+            "name": supplier.name,
+            "offers": draft.offers if draft is not None else supplier.chosen_offers,
+        }
+    else:
+        initial = {"name": identity.get("organisation") or request.user.full_name}
     form = forms.StartForm(
         request.POST or None,
         kinds=[option.kind for option in options],
         edition=edition,
-        initial={"name": identity.get("organisation") or request.user.full_name},
+        initial=initial,
     )
     if request.method == "POST" and options and eligibility and form.is_valid():
+        choices = {
+            "user": request.user,
+            "kind": form.cleaned_data["kind"],
+            "name": form.cleaned_data["name"],
+            "offers": form.cleaned_data["offers"],
+        }
         try:
-            services.start_as_supplier(
-                user=request.user,
-                kind=form.cleaned_data["kind"],
-                identifier=identifier,
-                name=form.cleaned_data["name"],
-            )
+            if supplier is None:
+                services.start_as_supplier(identifier=identifier, **choices)
+            else:
+                services.change_start_choices(supplier=supplier, **choices)
         except services.SupplierActionError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session[START_OFFERS_SESSION_KEY] = form.cleaned_data["offers"]
+            if supplier is not None and selectors.has_accepted_offer(supplier):
+                return redirect("suppliers:application")
             return redirect("suppliers:offer")
     return render(
         request,
@@ -107,6 +126,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "organisation": identity.get("organisation", ""),
             "eligibility": eligibility,
             "edition": edition,
+            "supplier": supplier,
         },
     )
 
@@ -146,7 +166,15 @@ def offer(request: HttpRequest) -> HttpResponse:
             step.refuse(error)
         else:
             return _open_application(request, supplier)
-    return render(request, "suppliers/offer.html", {"supplier": supplier, **step.context()})
+    return render(
+        request,
+        "suppliers/offer.html",
+        {
+            "supplier": supplier,
+            "may_change_start": selectors.start_choices_changeable(supplier),
+            **step.context(),
+        },
+    )
 
 
 def _open_application(request: HttpRequest, supplier) -> HttpResponse:
@@ -156,7 +184,7 @@ def _open_application(request: HttpRequest, supplier) -> HttpResponse:
     except services.SupplierActionError as error:
         messages.warning(request, str(error))
         return redirect("suppliers:cabinet")
-    offers = request.session.pop(START_OFFERS_SESSION_KEY, None)
+    offers = supplier.chosen_offers
     if offers and not application.offers:
         # If this fails, the "What you offer" section asks again.
         with contextlib.suppress(services.SupplierActionError, ValidationError):

@@ -274,3 +274,22 @@ def test_without_the_sandbox_signer_the_demo_application_is_skipped_with_the_rea
     output = load_demo("--force")
     assert "No demo application: the sandbox signer is off" in output
     assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "astana", "summary"),
+    [
+        ("kk", "Астана қаласы", "Демо деректер жүктелді"),
+        ("ru", "город Астана", "Демонстрационные данные загружены"),
+    ],
+)
+def test_the_summary_is_printed_wholly_in_one_language(language, astana, summary):
+    """issue 9, item 6: the region names too are in the language of the summary."""
+    from django.utils import translation
+
+    with translation.override(language):
+        out = load_demo("--without-application")
+
+    assert summary in out
+    assert astana in out
+    assert "Astana" not in out

@@ -600,7 +600,8 @@ def test_printed_copy_of_a_signed_annex_shows_the_signer_and_leaves_the_signed_b
     signed_annex.refresh_from_db()
     assert bytes(signed_annex.pdf) == signed
     assert signature.certificate_serial not in pdf_text(signed)
-    assert "Удостоверено ЭЦП (фамилия, имя, отчество" in pdf_text(signed)  # the line left blank
+    # the line names the head, as the form asks, already in the bytes signed (issue 9)
+    assert "Удостоверено ЭЦП Басшы Ерлан Серікұлы (фамилия, имя, отчество" in pdf_text(signed)
 
 
 @pytest.mark.req("SUP-7", "SUP-8")

@@ -1015,7 +1015,10 @@ def test_the_head_signs_the_exact_annex_and_the_application_is_submitted(
     page = html(client.get(reverse("suppliers:check-answers")))
     assert reverse("suppliers:sign") in page
     for section in selectors.sections_for(application):
-        assert f'href="{section_url(section)}"' in page, "a Change link per section"
+        if section == Section.STATE_DATA:  # all confirmed by the state: nothing to change
+            assert f'href="{section_url(section)}"' not in page
+        else:
+            assert f'href="{section_url(section)}"' in page, "a Change link per section"
 
     prepare_the_form(client)
     response = client.get(reverse("suppliers:sign") + "?language=ru")

@@ -375,7 +375,7 @@ class Command(BaseCommand):
                     "members %(members)d, secretaries %(secretaries)d."
                 )
                 % {
-                    "region": region.name_en,
+                    "region": region.name,  # in the language the summary is printed in
                     "kato": region.kato,
                     "members": roles.filter(role=Role.MEMBER).count(),
                     "secretaries": roles.filter(role=Role.SECRETARY).count(),
