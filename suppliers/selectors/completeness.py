@@ -17,6 +17,7 @@ from suppliers.models import (
     Section,
 )
 from suppliers.selectors.registration import legal_address_of, registered_region
+from suppliers.selectors.rows import addresses_of, offerings_of, specialists_of, uploaded_documents
 from suppliers.selectors.sections import (
     document_requirements,
     offer_of,
@@ -140,7 +141,7 @@ def _check_offerings(application: Application, on: datetime.date) -> list[Proble
     edition 2020 also the quantity in stock of goods, and one entry per kind."""
     section = Section.OFFERINGS
     edition = application.edition
-    offerings = list(application.offerings.select_related("classifier_item"))
+    offerings = offerings_of(application)
     problems: list[Problem] = []
     if not offerings:
         return [
@@ -234,7 +235,7 @@ def _stock_offers(application: Application, items) -> frozenset[str]:
 def _check_addresses(application: Application, on: datetime.date) -> list[Problem]:
     """2022 p.7(6), 2020 p.5(4): where goods are sold or services provided."""
     section = Section.ADDRESSES
-    addresses = list(application.addresses.all())
+    addresses = addresses_of(application)
     if not addresses:
         return [
             Problem(
@@ -285,7 +286,7 @@ def _check_department(application: Application, on: datetime.date) -> list[Probl
 def _check_specialists(application: Application, on: datetime.date) -> list[Problem]:
     """2022 p.7(11): education, qualification and work experience of the specialists."""
     section = Section.SPECIALISTS
-    specialists = list(application.specialists.all())
+    specialists = specialists_of(application)
     if not specialists:
         return [
             Problem(
@@ -393,7 +394,7 @@ def _check_consents(application: Application, on: datetime.date) -> list[Problem
 def _document_problems(application: Application, on: datetime.date) -> list[Problem]:
     """Required documents present (SUP-4, SUP-5; 2022 p.7; 2020 p.7). A document that has
     expired is a finding for the commission (``admission_findings``), not a missing one."""
-    documents = list(application.documents.all())
+    documents = uploaded_documents(application)
     problems = []
     for requirement in document_requirements(application):
         if not requirement.required:
