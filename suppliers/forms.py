@@ -15,7 +15,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.editions import ANNEX_LANGUAGES, Edition, Offer, SupplierKind
@@ -53,17 +56,62 @@ class LoadedChoices:
             if groups
             else self.options
         )
+        # The options as HTML, escaped once: every row's select joins the same strings.
+        self.html: list[tuple[str, str]] = []  # (value, "<option …>"), value "" for markup
+        for entry in self.grouped:
+            name, members = entry if groups else (None, [entry])
+            if name is not None:
+                self.html.append(("", format_html('<optgroup label="{}">', name)))
+            for value, label in members:
+                self.html.append((str(value), format_html('<option value="{}"', value)))
+                self.html.append(("", format_html(">{}</option>", label)))
+            if name is not None:
+                self.html.append(("", "</optgroup>"))
+
+
+class LoadedSelect(forms.Select):
+    """A select whose options come from ``LoadedChoices``, joined from HTML escaped once
+    (issue 12): Django's own widget renders each option through a template, ten thousand of them
+    for 100 rows of a formset."""
+
+    loaded: LoadedChoices | None = None
+    empty_label: str = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.loaded is None:
+            return super().render(name, value, attrs, renderer)
+        selected = {str(v) for v in self.format_value(value)}
+        parts = [
+            format_html(
+                "<select{}>", flatatt({"name": name, **self.build_attrs(self.attrs, attrs)})
+            ),
+            format_html(
+                '<option value=""{}>{}</option>',
+                " selected" if "" in selected else "",
+                self.empty_label,
+            ),
+        ]
+        for option_value, html in self.loaded.html:
+            parts.append(html)
+            if option_value and option_value in selected:
+                parts.append(" selected")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
 
 
 class LoadedModelChoiceField(forms.ModelChoiceField):
     """A ``ModelChoiceField`` whose options come from ``LoadedChoices``: shown and checked
     without a query of its own."""
 
+    widget = LoadedSelect
     loaded: LoadedChoices | None = None
 
     def load(self, loaded: LoadedChoices) -> None:
         self.loaded = loaded
         self.choices = [("", self.empty_label), *loaded.grouped]
+        if isinstance(self.widget, LoadedSelect):
+            self.widget.loaded = loaded
+            self.widget.empty_label = str(self.empty_label or "")
 
     def to_python(self, value):
         if self.loaded is None or value in self.empty_values:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -19,12 +18,13 @@ from django.urls import reverse
 from portal.editions import Offer
 from portal.models import Role
 from suppliers import selectors
-from suppliers.models import Application, Offering, Section, ServiceAddress, Specialist
+from suppliers.models import Application, Section
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.suppliers.factories import (  # noqa: F401 (fixture)
     HEAD_IIN,
     ORTHOPEDIA_BIN,
     SupplierFactory,
+    add_rows,
     complete_application,
     goods_item,
     private_media,
@@ -56,44 +56,6 @@ def signed_in_head(client):
     return supplier, head
 
 
-def grow_to(application: Application, rows: int) -> None:
-    """``rows`` offerings (goods and services), addresses and specialists, all complete."""
-    goods, service = goods_item(), service_item(Offer.SPECIAL_SOCIAL_SERVICES)
-    have = application.offerings.count()
-    Offering.objects.bulk_create(
-        Offering(
-            application=application,
-            classifier_item=goods if n % 2 else service,
-            characteristics=f"Characteristics {n}",
-            price=Decimal("1000.00") + n,
-            unit="piece",
-            stock_quantity=n,
-        )
-        for n in range(have, rows)
-    )
-    ServiceAddress.objects.bulk_create(
-        ServiceAddress(
-            application=application,
-            region=application.supplier.region,
-            settlement="Astana",
-            street=f"Street {n}",
-            building=str(n),
-        )
-        for n in range(application.addresses.count(), rows)
-    )
-    Specialist.objects.bulk_create(
-        Specialist(
-            application=application,
-            full_name=f"Specialist {n}",
-            position="Teacher",
-            education="Higher",
-            qualification="Sign language",
-            experience_years=3,
-        )
-        for n in range(application.specialists.count(), rows)
-    )
-
-
 def draft_pages(application: Application) -> list[str]:
     pages = [reverse("suppliers:cabinet"), reverse("suppliers:application")]
     pages += [reverse("suppliers:section", args=[s]) for s in selectors.sections_for(application)]
@@ -121,7 +83,7 @@ def test_every_page_of_the_draft_runs_few_queries_whatever_the_number_of_rows(
     application = complete_application(supplier=supplier, user=head, offers=OFFERS)
     counts: dict[int, dict[str, int]] = {}
     for rows in SIZES:
-        grow_to(application, rows)
+        add_rows(application, rows)
         prepare_the_form(client)  # the data changed: Annex 1 is formed again for them
         counts[rows] = {}
         for page in draft_pages(application):
@@ -140,7 +102,7 @@ def test_the_pages_of_a_submitted_application_run_few_queries(
     Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
     counts = {}
     for rows in SIZES:
-        grow_to(application, rows)
+        add_rows(application, rows)
         counts[rows] = {}
         for name in ("suppliers:status", "suppliers:submitted", "suppliers:withdraw"):
             page = reverse(name, args=[application.pk])
@@ -162,7 +124,7 @@ def test_a_hundred_rows_are_shown_with_what_was_chosen_in_their_lists(
 ):
     supplier, head = signed_in_head
     application = complete_application(supplier=supplier, user=head, offers=OFFERS)
-    grow_to(application, 100)
+    add_rows(application, 100)
     page = client.get(reverse("suppliers:section", args=[Section.OFFERINGS])).content.decode()
     chosen = re.findall(r'<option value="(\d+)" selected>', page)
     offerings = list(application.offerings.order_by("pk"))
