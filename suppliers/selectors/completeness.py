@@ -41,7 +41,7 @@ class Problem:
 
 
 def completeness_problems(
-    application: Application, *, on: datetime.date | None = None
+    application: Application, *, on: datetime.date | None = None, section: str | None = None
 ) -> list[Problem]:
     """Every missing or invalid item of the application, each with the field to fix (SUP-6;
     2022 p.8, 2020 p.11). Empty means the application can be signed and submitted.
@@ -53,7 +53,12 @@ def completeness_problems(
     state data and the documents suggest about the conditions of admission (debts, liquidation,
     the procurement register, certificates, expired documents) are findings for the commission,
     ``admission_findings``, never problems here.
+
+    ``section``: only the problems of that section (a section's page), read without the rows
+    of the others.
     """
+    if section is not None:
+        return _section_problems(application, section, on or timezone.localdate(timezone=ALMATY))
     on = on or timezone.localdate(timezone=ALMATY)
     problems: list[Problem] = []
     if not application.offers:
@@ -77,6 +82,15 @@ def completeness_problems(
     problems.extend(_document_problems(application, on))
     order = {section: n for n, section in enumerate(sections_for(application))}
     return sorted(problems, key=lambda p: order.get(p.section, len(order)))
+
+
+def _section_problems(application: Application, section: str, on: datetime.date) -> list[Problem]:
+    if section == Section.OFFERS or section not in sections_for(application):
+        return [p for p in completeness_problems(application, on=on) if p.section == section]
+    check = _SECTION_CHECKS.get(section)
+    problems = list(check(application, on)) if check is not None else []
+    problems.extend(p for p in _document_problems(application, on) if p.section == section)
+    return problems
 
 
 # --- the checks of each section (used by completeness_problems) ---

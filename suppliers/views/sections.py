@@ -288,9 +288,7 @@ class SectionPage:
 
     def render(self, *, document_errors: dict | None = None, status: int = 200) -> HttpResponse:
         application = self.application
-        problems = [
-            p for p in selectors.completeness_problems(application) if p.section == self.section
-        ]
+        problems = selectors.completeness_problems(application, section=self.section)
         requirements = [
             r for r in selectors.document_requirements(application) if r.section == self.section
         ]

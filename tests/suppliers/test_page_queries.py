@@ -23,6 +23,7 @@ from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.suppliers.factories import (  # noqa: F401 (fixture)
     HEAD_IIN,
     ORTHOPEDIA_BIN,
+    ApplicationFactory,
     SupplierFactory,
     add_rows,
     complete_application,
@@ -178,3 +179,18 @@ def test_a_post_of_a_hundred_rows_is_checked_against_lists_read_once(
     ]
     assert len(item_reads) <= 2, "the classifier is read once for all the rows"
     assert html(client.get(url)).count("Row 99") == 1
+
+
+@pytest.mark.req("SUP-6")
+def test_a_sections_page_finds_the_same_problems_reading_only_what_it_needs(signed_in_head):
+    """A section's page asks only its own problems (``completeness_problems(section=…)``): the
+    same ones the whole check finds there, for an empty draft and a complete one."""
+    supplier, head = signed_in_head
+    empty = ApplicationFactory(supplier=supplier, created_by=head, offers=list(OFFERS))
+    complete = complete_application(offers=OFFERS)
+    for application in (empty, complete):
+        everything = selectors.completeness_problems(application)
+        for section in [*selectors.sections_for(application), "unknown"]:
+            expected = [p for p in everything if p.section == section]
+            assert selectors.completeness_problems(application, section=section) == expected
+    assert selectors.completeness_problems(empty), "the empty draft has problems to compare"
