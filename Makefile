@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers stop
+.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers bench-pages stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -44,7 +44,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-sync bench-deregistration bench-registers
+bench: bench-sync bench-deregistration bench-registers bench-pages
 
 # The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
 bench-sync: $(STAMP)
@@ -59,6 +59,10 @@ bench-deregistration: $(STAMP)
 # as the ceiling (README "Benchmarks").
 bench-registers: $(STAMP) messages
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/registers.py
+
+# The pages under load beside a trivial Django view, gunicorn with production settings (issue 12).
+bench-pages: $(STAMP) messages
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"

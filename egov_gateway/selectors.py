@@ -14,6 +14,7 @@ from egov_gateway.models import (
     WatchedIdentifier,
 )
 from portal.editions import Edition
+from portal.request_cache import once_per_request
 
 
 def registered_identifiers(*, kinds: Iterable[str] | None = None) -> QuerySet[WatchedIdentifier]:
@@ -24,8 +25,10 @@ def registered_identifiers(*, kinds: Iterable[str] | None = None) -> QuerySet[Wa
     return watched
 
 
+@once_per_request
 def current_state_data(*, identifier: str) -> dict[str, StateRecord]:
-    """The latest answer of each source about a BIN/IIN (SUP-3: shown as state data)."""
+    """The latest answer of each source about a BIN/IIN (SUP-3: shown as state data); read once
+    per request (``portal.request_cache``), so callers must not change what it returns."""
     latest = (
         StateRecord.objects.filter(identifier=identifier)
         .order_by("source", "-fetched_at", "-pk")

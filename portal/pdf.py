@@ -21,7 +21,9 @@ document be shown again and checked against what was signed.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -134,7 +136,15 @@ def characters_without_glyph(text: str) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF, shown on a signing page next to the link to the PDF itself."""
+    """The text of a PDF, shown on a signing page next to the link to the PDF itself.
+
+    Extracting it takes about a second per page, and a signing page shows the same bytes on every
+    visit: the text is kept per process for the last PDFs asked (by their SHA-256; issue 12)."""
+    return _pdf_text(hashlib.sha256(pdf).hexdigest(), pdf)
+
+
+@lru_cache(maxsize=16)
+def _pdf_text(digest: str, pdf: bytes) -> str:
     import io
 
     from pypdf import PdfReader  # heavy, and only the signing pages need it

@@ -9,14 +9,18 @@ may be saved half-filled on every step, and what is missing is said by the compl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +44,98 @@ def _choices(widget_class, **attrs):
     return widget_class(attrs={"class": "choices", **attrs})
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class LoadedChoices:
+    """The options of a drop-down list read once for a page (issue 12): every row of a formset
+    shows and checks the same list, instead of each row reading its own. ``groups``:
+    (label, items) for ``<optgroup>``s; by default one list."""
+
+    def __init__(self, items: Iterable, *, label, groups: Callable | None = None) -> None:
+        items = list(items)
+        self.by_pk = {str(item.pk): item for item in items}
+        self.options = [(item.pk, label(item)) for item in items]
+        labels = dict(self.options)
+        self.grouped = (
+            [(name, [(i.pk, labels[i.pk]) for i in members]) for name, members in groups(items)]
+            if groups
+            else self.options
+        )
+        # The options as HTML, escaped once: every row's select joins the same strings.
+        self.html: list[tuple[str, str]] = []  # (value, "<option …>"), value "" for markup
+        for entry in self.grouped:
+            name, members = entry if groups else (None, [entry])
+            if name is not None:
+                self.html.append(("", format_html('<optgroup label="{}">', name)))
+            for value, label in members:
+                self.html.append((str(value), format_html('<option value="{}"', value)))
+                self.html.append(("", format_html(">{}</option>", label)))
+            if name is not None:
+                self.html.append(("", "</optgroup>"))
+
+
+class LoadedSelect(forms.Select):
+    """A select whose options come from ``LoadedChoices``, joined from HTML escaped once
+    (issue 12): Django's own widget renders each option through a template, ten thousand of them
+    for 100 rows of a formset."""
+
+    loaded: LoadedChoices | None = None
+    empty_label: str = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.loaded is None:
+            return super().render(name, value, attrs, renderer)
+        selected = {str(v) for v in self.format_value(value)}
+        parts = [
+            format_html(
+                "<select{}>", flatatt({"name": name, **self.build_attrs(self.attrs, attrs)})
+            ),
+            format_html(
+                '<option value=""{}>{}</option>',
+                " selected" if "" in selected else "",
+                self.empty_label,
+            ),
+        ]
+        for option_value, html in self.loaded.html:
+            parts.append(html)
+            if option_value and option_value in selected:
+                parts.append(" selected")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose options come from ``LoadedChoices``: shown and checked
+    without a query of its own."""
+
+    widget = LoadedSelect
+    loaded: LoadedChoices | None = None
+
+    def load(self, loaded: LoadedChoices) -> None:
+        self.loaded = loaded
+        self.choices = [("", self.empty_label), *loaded.grouped]
+        if isinstance(self.widget, LoadedSelect):
+            self.widget.loaded = loaded
+            self.widget.empty_label = str(self.empty_label or "")
+
+    def to_python(self, value):
+        if self.loaded is None or value in self.empty_values:
+            return super().to_python(value)
+        key = str(value.pk if isinstance(value, Model) else value)
+        if key not in self.loaded.by_pk:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self.loaded.by_pk[key]
+
+
+class RegionChoiceField(LoadedModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return obj.name
+
+
+def region_choices(regions: Iterable[Region]) -> LoadedChoices:
+    return LoadedChoices(regions, label=lambda region: region.name)
 
 
 def active_regions():
@@ -537,23 +630,29 @@ class ConsentsForm(SectionForm):
 # --- rows: offerings, addresses, specialists ---------------------------------------------------
 
 
-class ClassifierItemChoiceField(forms.ModelChoiceField):
+class ClassifierItemChoiceField(LoadedModelChoiceField):
     """The classifier's items, each shown with its code."""
 
     def label_from_instance(self, obj: ClassifierItem) -> str:
-        return f"{obj.code} {obj.name}"
+        return classifier_label(obj)
 
-    def group_by_kind(self) -> None:
-        """Show the items in groups by kind (goods, services): ``<optgroup>`` in the select."""
-        items = list(self.queryset)
-        groups: list = [("", self.empty_label)]
+
+def classifier_label(item: ClassifierItem) -> str:
+    return f"{item.code} {item.name}"
+
+
+def classifier_choices(items: Iterable[ClassifierItem]) -> LoadedChoices:
+    """The items in groups by kind (goods, services): ``<optgroup>`` in the select."""
+
+    def by_kind(items: list[ClassifierItem]) -> list:
+        groups = []
         for kind, label in ClassifierItem.Kind.choices:
-            options = [
-                (item.pk, self.label_from_instance(item)) for item in items if item.kind == kind
-            ]
-            if options:
-                groups.append((label, options))
-        self.choices = groups
+            members = [item for item in items if item.kind == kind]
+            if members:
+                groups.append((label, members))
+        return groups
+
+    return LoadedChoices(items, label=classifier_label, groups=by_kind)
 
 
 class RowForm(PrintableText, forms.ModelForm):
@@ -601,14 +700,15 @@ class OfferingForm(RowForm):
             "unit": _("For example: piece, pair, day, hour, course."),
         }
 
-    def __init__(self, *args, edition: Edition, classifier_items=None, **kwargs):
+    def __init__(
+        self, *args, edition: Edition, classifier_items: LoadedChoices | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["classifier_item"].queryset = (
-            classifier_items
-            if classifier_items is not None
-            else ClassifierItem.objects.filter(is_active=True).order_by("kind", "code")
-        )
-        self.fields["classifier_item"].group_by_kind()
+        if classifier_items is None:
+            classifier_items = classifier_choices(
+                ClassifierItem.objects.filter(is_active=True).order_by("kind", "code")
+            )
+        self.fields["classifier_item"].load(classifier_items)
         if not edition.requires_stock_quantity:
             del self.fields["stock_quantity"]
 
@@ -634,11 +734,11 @@ class AddressForm(RowForm):
         }
         help_texts = {"premises": _("Office, flat or room, if any.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regions: LoadedChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # An address starts with its region; the rest may follow later (the completeness check
         # says what is missing).
-        self.fields["region"].queryset = active_regions()
+        self.fields["region"].load(regions or region_choices(active_regions()))
 
 
 class SpecialistForm(RowForm):

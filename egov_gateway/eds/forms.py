@@ -53,7 +53,8 @@ class EdsSignInForm(SignatureForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how you are signing in.")},
     )
-    challenge = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The signed challenge the page carries (``signin.issue_challenge``), checked by the service.
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
     next = forms.CharField(widget=forms.HiddenInput, required=False)
 
     field_order = ["intent", "test_signer", "challenge", "cms", "next"]

@@ -3,24 +3,30 @@
 As on the e-government portals, nobody but operators has a password: the sign-in page asks
 NCALayer to sign a fresh random challenge with the person's AUTH key; the server verifies the CMS
 (``verify_cms`` with ``Purpose.AUTH``), takes the IIN (and, for an organisation's key, the BIN)
-from the certificate, and uses the challenge up in one conditional UPDATE, so that a signature
-can never sign anyone in twice. Suppliers and recipients may register themselves this way;
-commission members, secretaries and operators are registered by operators.
+from the certificate, and uses the challenge up by recording it, once (a unique nonce), so that
+a signature can never sign anyone in twice. Suppliers and recipients may register themselves
+this way; commission members, secretaries and operators are registered by operators.
+
+Showing the page writes nothing (issue 12, item 4): the challenge is a random nonce carried by
+the page itself, signed by the server (``django.core.signing``, with its expiry and the browser
+it was issued to), and bound to that browser by a random secret in a signed cookie, not a
+session. Only a POST with a valid signature of it writes a ``SignInChallenge`` row, the record
+that it is used; a session is created when someone signs in. A crawler fills no table.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import models, transaction
-from django.db.models.functions import Now
+from django.core import signing
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +45,9 @@ NONCE_BYTES = 32
 DEFAULT_CHALLENGE_SECONDS = 5 * 60
 # Used challenges are kept this long after they expire, so that a replay is named as such.
 KEEP_EXPIRED = timedelta(days=1)
-SESSION_BINDING_KEY = "eds_sign_in_binding"
+# The browser's secret the challenges are bound to (a signed cookie, not a session).
+BINDING_COOKIE = "eds_sign_in_binding"
+CHALLENGE_SALT = "egov_gateway.eds.sign-in-challenge"
 STAFF_ROLES = (Role.MEMBER, Role.SECRETARY, Role.OPERATOR)
 BASIS = "ID-3"
 
@@ -120,47 +128,86 @@ def challenge_lifetime() -> timedelta:
     return timedelta(seconds=int(seconds or DEFAULT_CHALLENGE_SECONDS))
 
 
-def _session_binding(session: SessionBase, *, create: bool) -> str:
-    secret = session.get(SESSION_BINDING_KEY)
-    if not secret:
-        if not create:
-            return ""
-        secret = secrets.token_urlsafe(32)
-        session[SESSION_BINDING_KEY] = secret
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+def new_browser_secret() -> str:
+    """The secret a browser's challenges are bound to (kept in ``BINDING_COOKIE``)."""
+    return secrets.token_urlsafe(32)
 
 
-@transaction.atomic(durable=True)
-def issue_challenge(*, session: SessionBase) -> SignInChallenge:
-    """A fresh random challenge for the sign-in page, bound to this browser session (ID-3)."""
-    now = timezone.now()
-    SignInChallenge.objects.filter(expires_at__lt=now - KEEP_EXPIRED).delete()
-    return SignInChallenge.objects.create(
-        nonce=secrets.token_bytes(NONCE_BYTES),
-        session_binding=_session_binding(session, create=True),
+def browser_binding(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest() if secret else ""
+
+
+@dataclass(frozen=True)
+class IssuedChallenge:
+    """A challenge as the sign-in page carries it: ``public_id`` is what the page posts back
+    (the nonce, the browser binding and the validity, signed by the server); ``nonce`` is what
+    NCALayer signs. Nothing of it is stored until it is used."""
+
+    public_id: str
+    nonce: bytes
+    binding: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    used_at: datetime.datetime | None = None
+
+
+def issue_challenge(
+    *, browser_secret: str, now: datetime.datetime | None = None
+) -> IssuedChallenge:
+    """A fresh random challenge for the sign-in page, bound to the browser that holds
+    ``browser_secret`` (ID-3). Writes nothing."""
+    now = now or timezone.now()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    binding = browser_binding(browser_secret)
+    expires_at = now + challenge_lifetime()
+    public_id = signing.dumps(
+        {"n": nonce.hex(), "b": binding, "c": now.timestamp(), "e": expires_at.timestamp()},
+        salt=CHALLENGE_SALT,
+        compress=True,
+    )
+    return IssuedChallenge(
+        public_id=public_id,
+        nonce=nonce,
+        binding=binding,
         created_at=now,
-        expires_at=now + challenge_lifetime(),
+        expires_at=expires_at,
     )
 
 
-def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: str) -> EdsSignIn:
+def read_challenge(public_id) -> IssuedChallenge:
+    """The challenge a page posted back, if the server issued it (its signature holds)."""
+    try:
+        payload = signing.loads(str(public_id), salt=CHALLENGE_SALT)
+        return IssuedChallenge(
+            public_id=str(public_id),
+            nonce=bytes.fromhex(payload["n"]),
+            binding=str(payload["b"]),
+            created_at=datetime.datetime.fromtimestamp(payload["c"], tz=datetime.UTC),
+            expires_at=datetime.datetime.fromtimestamp(payload["e"], tz=datetime.UTC),
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ChallengeUnknown(detail=f"no challenge {str(public_id)[:80]!r}") from None
+
+
+def sign_in_with_eds(*, challenge_id, cms: bytes, browser_secret: str, intent: str) -> EdsSignIn:
     """Sign a person in by their AUTH signature of the challenge ``challenge_id`` (ID-3).
 
     The certificate names the person (IIN) and, for an organisation's key, the organisation
     (BIN); ``verify_cms`` checks that the signature, the certificate, its path to NCA's root and
-    its purpose (authentication) are sound. The challenge must belong to ``session``, be unused
-    and unexpired; it is used up here. ``intent`` says whom the person signs in as: suppliers and
-    recipients get an account (and the role) on their first sign-in, staff must already have one.
+    its purpose (authentication) are sound. The challenge must have been issued by the portal to
+    the browser holding ``browser_secret``, be unused and unexpired; it is used up here.
+    ``intent`` says whom the person signs in as: suppliers and recipients get an account (and
+    the role) on their first sign-in, staff must already have one.
     Raises ``SignatureError`` or ``SignInRefused``; every outcome is recorded in the audit trail.
     The caller logs the user in (``django.contrib.auth.login``) and calls ``remember_identity``.
 
     The signature is verified (NCANode, OCSP) before any transaction. The challenge is used up
-    by one statement of its own, so it stays used even when the sign-in is then refused; the
+    by one INSERT of its own, so it stays used even when the sign-in is then refused; the
     account, its roles and the audit event are written in one transaction.
     """
     claimed: CertificateInfo | None = None
     try:
-        challenge = _usable_challenge(challenge_id, session)
+        challenge = _usable_challenge(challenge_id, browser_secret)
         claimed = peek_signer(cms)
         signer = verify_cms(
             cms,
@@ -200,7 +247,7 @@ def sign_in_with_eds(*, challenge_id, cms: bytes, session: SessionBase, intent: 
                 "bin": claimed.bin if claimed else "",
                 "certificate_serial": claimed.serial if claimed else "",
                 "intent": intent,
-                "challenge": str(challenge_id),
+                "challenge": str(challenge_id)[:200],
             },
             basis=BASIS,
         )
@@ -221,21 +268,16 @@ def remember_identity(*, session: SessionBase, sign_in: EdsSignIn) -> None:
     )
 
 
-def _usable_challenge(challenge_id, session: SessionBase) -> SignInChallenge:
-    try:
-        public_id = uuid.UUID(str(challenge_id))
-    except ValueError:
-        raise ChallengeUnknown(detail=f"no challenge {challenge_id!r}") from None
-    challenge = SignInChallenge.objects.filter(public_id=public_id).first()
-    if challenge is None:
-        raise ChallengeUnknown(detail=f"no challenge {challenge_id}")
-    if challenge.used_at is not None:
-        raise ChallengeReplayed(detail=f"used at {challenge.used_at.isoformat()}")
+def _usable_challenge(challenge_id, browser_secret: str) -> IssuedChallenge:
+    challenge = read_challenge(challenge_id)
+    used = SignInChallenge.objects.filter(nonce=challenge.nonce).first()
+    if used is not None:
+        raise ChallengeReplayed(detail=f"used by IIN {used.used_by_iin} at {used.used_at}")
     if challenge.expires_at <= timezone.now():
         raise ChallengeExpired(detail=f"expired at {challenge.expires_at.isoformat()}")
-    binding = _session_binding(session, create=False)
-    if not binding or not secrets.compare_digest(binding, challenge.session_binding):
-        raise ChallengeUnknown(detail="the challenge belongs to another session")
+    binding = browser_binding(browser_secret)
+    if not binding or not secrets.compare_digest(binding, challenge.binding):
+        raise ChallengeUnknown(detail="the challenge belongs to another browser")
     return challenge
 
 
@@ -247,17 +289,26 @@ def _check_same_holder(signer: VerifiedSigner, claimed: CertificateInfo) -> None
         raise WrongBin(detail=f"verified BIN {signer.bin}, certificate BIN {claimed.bin}")
 
 
-def use_up_challenge(challenge: SignInChallenge, *, iin: str) -> None:
-    """Mark the challenge used, atomically: of two requests with one signature, one wins."""
-    updated = SignInChallenge.objects.filter(
-        pk=challenge.pk, used_at__isnull=True, expires_at__gt=Now()
-    ).update(used_at=Now(), used_by_iin=iin)
-    if updated == 1:
-        return
-    challenge.refresh_from_db()
-    if challenge.used_at is not None:
-        raise ChallengeReplayed(detail="used by a concurrent request")
-    raise ChallengeExpired(detail="expired while being verified")
+def use_up_challenge(challenge: IssuedChallenge, *, iin: str) -> SignInChallenge:
+    """Record the challenge as used, atomically: of two requests with one signature, one wins
+    (the nonce is unique). The only write of a challenge, made at sign-in, never on a GET."""
+    now = timezone.now()
+    if challenge.expires_at <= now:
+        raise ChallengeExpired(detail="expired while being verified")
+    try:
+        with transaction.atomic():
+            # Records of challenges long expired are no longer needed to name a replay.
+            SignInChallenge.objects.filter(expires_at__lt=now - KEEP_EXPIRED).delete()
+            return SignInChallenge.objects.create(
+                nonce=challenge.nonce,
+                session_binding=challenge.binding,
+                created_at=challenge.created_at,
+                expires_at=challenge.expires_at,
+                used_at=now,
+                used_by_iin=iin,
+            )
+    except IntegrityError:
+        raise ChallengeReplayed(detail="used by a concurrent request") from None
 
 
 def _full_name(claimed: CertificateInfo) -> str:

@@ -24,8 +24,12 @@ from egov_gateway.eds.forms import EdsSignInForm, SignatureForm
 from egov_gateway.eds.ncalayer import SigningRequest, sandbox_enabled
 from egov_gateway.eds.signer import Purpose
 from egov_gateway.eds.signin import (
+    BINDING_COOKIE,
+    CHALLENGE_SALT,
     SignInRefused,
+    challenge_lifetime,
     issue_challenge,
+    new_browser_secret,
     remember_identity,
     sign_in_with_eds,
 )
@@ -67,8 +71,15 @@ def _safe_next(request, value: str) -> str:
     return ""
 
 
+def _browser_secret(request) -> str:
+    return request.get_signed_cookie(BINDING_COOKIE, default="", salt=CHALLENGE_SALT)
+
+
 class EdsSignInView(View):
-    """Sign in by signing a one-time challenge with the EDS authentication key (ID-3)."""
+    """Sign in by signing a one-time challenge with the EDS authentication key (ID-3).
+
+    Showing the page writes nothing to the database and opens no session (issue 12): the
+    challenge travels in the page, bound to the browser by a signed cookie."""
 
     template_name = "eds/sign_in.html"
 
@@ -86,7 +97,7 @@ class EdsSignInView(View):
                 result = sign_in_with_eds(
                     challenge_id=form.cleaned_data["challenge"],
                     cms=form.cleaned_data["cms"],
-                    session=request.session,
+                    browser_secret=_browser_secret(request),
                     intent=form.cleaned_data["intent"],
                 )
             except (SignatureError, SignInRefused) as error:
@@ -105,9 +116,10 @@ class EdsSignInView(View):
 
     def _render(self, request, form):
         # Every rendering gets a new challenge: one that was posted is used up or refused.
-        challenge = issue_challenge(session=request.session)
+        secret = _browser_secret(request) or new_browser_secret()
+        challenge = issue_challenge(browser_secret=secret)
         signing = SigningRequest(data=bytes(challenge.nonce), purpose=Purpose.AUTH)
-        return render(
+        response = render(
             request,
             self.template_name,
             {
@@ -119,6 +131,17 @@ class EdsSignInView(View):
                 ),
             },
         )
+        # Kept past the challenge's lifetime, so that a page left open still signs in.
+        response.set_signed_cookie(
+            BINDING_COOKIE,
+            secret,
+            salt=CHALLENGE_SALT,
+            max_age=int(challenge_lifetime().total_seconds()) * 12,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 class SignatureCheckView(LoginRequiredMixin, View):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 import types
 import typing
@@ -117,12 +118,10 @@ def from_data(cls: type, data: Any, *, source: str, **provenance: Any) -> Any:
     """
     if not isinstance(data, dict):
         raise MalformedAnswer(f"expected an object, got {type(data).__name__}", source=source)
-    hints = typing.get_type_hints(cls)
-    is_answer = issubclass(cls, StateAnswer)
+    hints, is_answer, fields, names = _shape(cls)
     if is_answer:
         provenance["source"] = source
-    fields = [f for f in dataclasses.fields(cls) if not (is_answer and f.name in _PROVENANCE)]
-    unknown = set(data) - {f.name for f in fields}
+    unknown = set(data) - names
     if unknown:
         raise MalformedAnswer(f"unknown fields {sorted(unknown)}", source=source)
     values = {}
@@ -132,6 +131,15 @@ def from_data(cls: type, data: Any, *, source: str, **provenance: Any) -> Any:
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise MalformedAnswer(f"missing field {f.name!r}", source=source)
     return cls(**values, **provenance)
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[dict[str, Any], bool, tuple, frozenset[str]]:
+    """A record class's type hints and fields, worked out once per class, not per record (the
+    persons register builds one record per watched person; issue 12)."""
+    is_answer = issubclass(cls, StateAnswer)
+    fields = tuple(f for f in dataclasses.fields(cls) if not (is_answer and f.name in _PROVENANCE))
+    return typing.get_type_hints(cls), is_answer, fields, frozenset(f.name for f in fields)
 
 
 def _convert(hint: Any, value: Any, *, source: str, name: str) -> Any:

@@ -22,6 +22,10 @@ check_production_safety(
 )
 check_production_configuration(globals())
 DATABASES = {"default": database_config(embedded=False)}
+# Persistent connections (issue 12): a worker keeps its PostgreSQL connection between requests
+# instead of opening one per request, and checks it before reuse after an error or a restart.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

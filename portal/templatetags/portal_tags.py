@@ -47,19 +47,16 @@ def rules_item(parameter: str, edition: Edition | None = None) -> str:
 @register.filter
 def is_workspace_user(user) -> bool:
     """Members and secretaries of a regional commission see the employee workspace."""
+    from portal.access import holds_role
     from portal.models import COMMISSION_ROLES
 
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.roles.filter(role__in=COMMISSION_ROLES, region__isnull=False).exists()
-    )
+    return holds_role(user, *COMMISSION_ROLES, in_a_region=True)
 
 
 @register.filter
 def is_recipient(user) -> bool:
     """People with disability (and their representatives) see their complaints."""
+    from portal.access import holds_role
     from portal.models import Role
 
-    return bool(
-        getattr(user, "is_authenticated", False) and user.roles.filter(role=Role.RECIPIENT).exists()
-    )
+    return holds_role(user, Role.RECIPIENT)

@@ -17,6 +17,7 @@ default ``id_<name>`` and, for repeated rows (formsets), ``id_<prefix>-<index>-<
 
 from suppliers.selectors.acting import (
     StartOption,
+    current_draft_for,
     current_supplier_for,
     draft_of,
     may_act_as,
@@ -42,10 +43,19 @@ from suppliers.selectors.offer import (
     render_offer,
 )
 from suppliers.selectors.registration import (
+    active_regions,
     filing_edition,
     legal_address_of,
     region_of_address,
     registered_region,
+)
+from suppliers.selectors.rows import (
+    addresses_of,
+    documents_of,
+    offerings_of,
+    specialists_of,
+    supplied_items_of,
+    uploaded_documents,
 )
 from suppliers.selectors.sections import (
     ITEM_SECTIONS,
@@ -68,7 +78,6 @@ from suppliers.selectors.status import (
     StatusView,
     application_status,
     arrival_day,
-    documents_of,
     may_download,
     may_see_application,
     review_deadline,
@@ -92,12 +101,15 @@ __all__ = [
     "StatusView",
     "Task",
     "TaskStatus",
+    "active_regions",
+    "addresses_of",
     "admission_findings",
     "application_answers",
     "application_status",
     "arrival_day",
     "classifier_items_for",
     "completeness_problems",
+    "current_draft_for",
     "current_supplier_for",
     "document_requirements",
     "documents_of",
@@ -113,6 +125,7 @@ __all__ = [
     "offer_acceptance",
     "offer_language",
     "offer_of",
+    "offerings_of",
     "prepared_annexes",
     "region_of_address",
     "registered_region",
@@ -122,10 +135,13 @@ __all__ = [
     "section_is_required",
     "sections_for",
     "start_choices_changeable",
+    "specialists_of",
     "start_options",
     "state_data_rows",
     "state_reported_facts",
     "state_value",
     "submitted_applications",
+    "supplied_items_of",
     "task_list",
+    "uploaded_documents",
 ]

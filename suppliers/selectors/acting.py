@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from portal.access import holds_role
 from portal.editions import edition_for
 from portal.editions.base import SupplierKind, Text
 from portal.identity import signed_in_identity
@@ -33,8 +34,8 @@ def may_act_as(*, user: User, kind: str, identifier: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if kind == SupplierKind.LEGAL_ENTITY:
-        return user.roles.filter(role=Role.SUPPLIER, organisation_bin=identifier).exists()
-    return user.iin == identifier and user.roles.filter(role=Role.SUPPLIER).exists()
+        return holds_role(user, Role.SUPPLIER, organisation_bin=identifier)
+    return user.iin == identifier and holds_role(user, Role.SUPPLIER)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +80,23 @@ def current_supplier_for(user: User, session: SessionBase) -> Supplier | None:
     if supplier is None or not may_act_for(user=user, supplier=supplier):
         return None
     return supplier
+
+
+def current_draft_for(user: User, session: SessionBase) -> Application | None:
+    """The draft of the supplier the signed-in person acts for (``current_supplier_for``), read
+    with its supplier in one query; None when it has none (or the person may not act for it)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    identity = signed_in_identity(session) or {}
+    identifier = identity.get("bin") or user.iin
+    application = (
+        Application.objects.filter(supplier__identifier=identifier, status=Application.Status.DRAFT)
+        .select_related("supplier", "supplier__region", "region")
+        .first()
+    )
+    if application is None or not may_act_for(user=user, supplier=application.supplier):
+        return None
+    return application
 
 
 def draft_of(supplier: Supplier) -> Application | None:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from suppliers.amounts import money
 from suppliers.forms import ROW_TITLES, SECTION_FORMS, offer_choices
 from suppliers.models import Application, Section, SupportingDocument
+from suppliers.selectors.rows import addresses_of, documents_of, offerings_of, specialists_of
 from suppliers.selectors.sections import document_requirements, sections_for
 from suppliers.selectors.state_data import state_data_rows
-from suppliers.selectors.status import documents_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +36,7 @@ class AnswerSection:
 def application_answers(*, application: Application) -> list[AnswerSection]:
     """The sections of ``application`` in task-list order, each with the supplier's answers
     and the documents uploaded for it."""
-    documents = list(documents_of(application))
+    documents = documents_of(application)
     requirements = document_requirements(application)
     answers = []
     for section in sections_for(application):
@@ -115,12 +115,12 @@ def section_answers(application: Application, section_: str) -> list[tuple[str, 
                     if part
                 ),
             )
-            for o in application.offerings.select_related("classifier_item")
+            for o in offerings_of(application)
         ]
     if section_ == Section.ADDRESSES:
         return [
             (ROW_TITLES[section_] % {"n": n}, str(a))
-            for n, a in enumerate(application.addresses.select_related("region"), start=1)
+            for n, a in enumerate(addresses_of(application), start=1)
         ]
     if section_ == Section.SPECIALISTS:
         return [
@@ -139,6 +139,6 @@ def section_answers(application: Application, section_: str) -> list[tuple[str, 
                     if p
                 ),
             )
-            for n, s in enumerate(application.specialists.all(), start=1)
+            for n, s in enumerate(specialists_of(application), start=1)
         ]
     return []

@@ -17,6 +17,7 @@ from suppliers.models import (
     Section,
 )
 from suppliers.selectors.registration import legal_address_of, registered_region
+from suppliers.selectors.rows import addresses_of, offerings_of, specialists_of, uploaded_documents
 from suppliers.selectors.sections import (
     document_requirements,
     offer_of,
@@ -40,7 +41,7 @@ class Problem:
 
 
 def completeness_problems(
-    application: Application, *, on: datetime.date | None = None
+    application: Application, *, on: datetime.date | None = None, section: str | None = None
 ) -> list[Problem]:
     """Every missing or invalid item of the application, each with the field to fix (SUP-6;
     2022 p.8, 2020 p.11). Empty means the application can be signed and submitted.
@@ -52,7 +53,12 @@ def completeness_problems(
     state data and the documents suggest about the conditions of admission (debts, liquidation,
     the procurement register, certificates, expired documents) are findings for the commission,
     ``admission_findings``, never problems here.
+
+    ``section``: only the problems of that section (a section's page), read without the rows
+    of the others.
     """
+    if section is not None:
+        return _section_problems(application, section, on or timezone.localdate(timezone=ALMATY))
     on = on or timezone.localdate(timezone=ALMATY)
     problems: list[Problem] = []
     if not application.offers:
@@ -76,6 +82,15 @@ def completeness_problems(
     problems.extend(_document_problems(application, on))
     order = {section: n for n, section in enumerate(sections_for(application))}
     return sorted(problems, key=lambda p: order.get(p.section, len(order)))
+
+
+def _section_problems(application: Application, section: str, on: datetime.date) -> list[Problem]:
+    if section == Section.OFFERS or section not in sections_for(application):
+        return [p for p in completeness_problems(application, on=on) if p.section == section]
+    check = _SECTION_CHECKS.get(section)
+    problems = list(check(application, on)) if check is not None else []
+    problems.extend(p for p in _document_problems(application, on) if p.section == section)
+    return problems
 
 
 # --- the checks of each section (used by completeness_problems) ---
@@ -140,7 +155,7 @@ def _check_offerings(application: Application, on: datetime.date) -> list[Proble
     edition 2020 also the quantity in stock of goods, and one entry per kind."""
     section = Section.OFFERINGS
     edition = application.edition
-    offerings = list(application.offerings.select_related("classifier_item"))
+    offerings = offerings_of(application)
     problems: list[Problem] = []
     if not offerings:
         return [
@@ -234,7 +249,7 @@ def _stock_offers(application: Application, items) -> frozenset[str]:
 def _check_addresses(application: Application, on: datetime.date) -> list[Problem]:
     """2022 p.7(6), 2020 p.5(4): where goods are sold or services provided."""
     section = Section.ADDRESSES
-    addresses = list(application.addresses.all())
+    addresses = addresses_of(application)
     if not addresses:
         return [
             Problem(
@@ -285,7 +300,7 @@ def _check_department(application: Application, on: datetime.date) -> list[Probl
 def _check_specialists(application: Application, on: datetime.date) -> list[Problem]:
     """2022 p.7(11): education, qualification and work experience of the specialists."""
     section = Section.SPECIALISTS
-    specialists = list(application.specialists.all())
+    specialists = specialists_of(application)
     if not specialists:
         return [
             Problem(
@@ -393,7 +408,7 @@ def _check_consents(application: Application, on: datetime.date) -> list[Problem
 def _document_problems(application: Application, on: datetime.date) -> list[Problem]:
     """Required documents present (SUP-4, SUP-5; 2022 p.7; 2020 p.7). A document that has
     expired is a finding for the commission (``admission_findings``), not a missing one."""
-    documents = list(application.documents.all())
+    documents = uploaded_documents(application)
     problems = []
     for requirement in document_requirements(application):
         if not requirement.required:

@@ -25,6 +25,7 @@ from egov_gateway.sources import SOURCE_LABELS
 from portal.calendar import ALMATY
 from portal.editions.base import SupplierKind, Text
 from suppliers.models import Application, DocType, Section
+from suppliers.selectors.rows import offerings_of, uploaded_documents
 from suppliers.selectors.sections import (
     CERTIFICATE_CONDITIONS,
     STATE_CHECKED_CONDITIONS,
@@ -158,9 +159,9 @@ def _state_findings(application: Application, condition, current: dict) -> list[
 def _certificate_findings(application: Application, condition) -> list[Finding]:
     """2020 p.6(4), (5): a certificate for each kind of goods whose classifier item asks it."""
     flag, doc_type = CERTIFICATE_CONDITIONS[condition.code]
-    have = set(application.documents.filter(doc_type=doc_type).values_list("item_code", flat=True))
+    have = {d.item_code for d in uploaded_documents(application) if d.doc_type == doc_type}
     findings = []
-    for offering in application.offerings.select_related("classifier_item"):
+    for offering in offerings_of(application):
         item = offering.classifier_item
         if not getattr(item, flag) or item.code in have:
             continue
@@ -186,7 +187,8 @@ def _expired_documents(application: Application, on: datetime.date) -> list[Find
     """Documents whose validity ended before ``on``: the commission weighs them (SUP-6)."""
     requirements = document_requirements(application)
     findings = []
-    for document in application.documents.filter(expires_on__lt=on).order_by("expires_on", "pk"):
+    expired = [d for d in uploaded_documents(application) if d.expires_on and d.expires_on < on]
+    for document in sorted(expired, key=lambda d: (d.expires_on, d.pk)):
         requirement = next(
             (
                 r

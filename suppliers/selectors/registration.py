@@ -19,8 +19,10 @@ from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data
 from portal.editions import Edition, edition_for
 from portal.models import Region
+from portal.request_cache import once_per_request
 from suppliers.models import Application, Supplier
 from suppliers.selectors.acting import draft_of
+from suppliers.selectors.rows import supplied_items_of
 
 LEGAL_ADDRESS = "legal_address"
 _OBLAST_WORD = r"(?:обл\w*|region)"
@@ -46,7 +48,9 @@ def legal_address_of(
         application = draft_of(supplier)
     if application is None:
         return ""
-    entered = application.supplied_state_items.filter(item_code=LEGAL_ADDRESS).first()
+    entered = next(
+        (s for s in supplied_items_of(application) if s.item_code == LEGAL_ADDRESS), None
+    )
     return entered.value.strip() if entered else ""
 
 
@@ -67,12 +71,21 @@ def region_of_address(address: str) -> Region | None:
     text = " ".join((address or "").lower().replace("ё", "е").split())
     if not text:
         return None
-    oblasts, cities = _region_patterns()
+    regions = active_regions()
+    by_pk = {region.pk: region for region in regions}
+    oblasts, cities = _region_patterns(regions)
     for pk, pattern in oblasts:
         if pattern.search(text):
-            return Region.objects.get(pk=pk)
+            return by_pk[pk]
     found = [(m.start(), pk) for pk, pattern in cities if (m := pattern.search(text))]
-    return Region.objects.get(pk=min(found)[1]) if found else None
+    return by_pk[min(found)[1]] if found else None
+
+
+@once_per_request
+def active_regions() -> tuple[Region, ...]:
+    """The active regions by KATO code, read once per request (the legal address's region and
+    the addresses' drop-down lists read the same rows)."""
+    return tuple(Region.objects.filter(is_active=True).order_by("kato"))
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +119,7 @@ def _cached_patterns(key: tuple) -> tuple[list, list]:
     return oblasts, cities
 
 
-def _region_patterns() -> tuple[list, list]:
+def _region_patterns(regions: tuple[Region, ...]) -> tuple[list, list]:
     key = tuple(
         (
             region.pk,
@@ -117,7 +130,7 @@ def _region_patterns() -> tuple[list, list]:
                 if n
             ),
         )
-        for region in Region.objects.filter(is_active=True).order_by("kato")
+        for region in regions
     )
     return _cached_patterns(key)
 

@@ -16,6 +16,7 @@ from suppliers.models import (
     DocType,
     Section,
 )
+from suppliers.selectors.rows import offerings_of
 from suppliers.selectors.state_data import state_data_rows
 
 # --- the classifier (SUP-1) ---
@@ -187,7 +188,7 @@ def _certificate_requirements(application: Application) -> list[DocumentRequirem
     if not wanted:
         return []
     requirements = []
-    for offering in application.offerings.select_related("classifier_item"):
+    for offering in offerings_of(application):
         item = offering.classifier_item
         for _condition, flag, doc_type in wanted:
             if not getattr(item, flag):

@@ -17,6 +17,7 @@ from suppliers.models import (
     DocType,
 )
 from suppliers.selectors import state_values
+from suppliers.selectors.rows import supplied_items_of, uploaded_documents
 
 # --- state data (SUP-3, SUP-5) ---
 
@@ -60,12 +61,10 @@ def state_data_rows(application: Application) -> list[StateDataRow]:
     supplier = application.supplier
     edition = application.edition
     current = current_state_data(identifier=supplier.identifier)
-    supplied = {s.item_code: s.value for s in application.supplied_state_items.all()}
-    proofs = set(
-        application.documents.filter(doc_type=DocType.PROOF_OF_DATA).values_list(
-            "item_code", flat=True
-        )
-    )
+    supplied = {s.item_code: s.value for s in supplied_items_of(application)}
+    proofs = {
+        d.item_code for d in uploaded_documents(application) if d.doc_type == DocType.PROOF_OF_DATA
+    }
     rows = []
     for item in edition.state_data_for(supplier_kind=supplier.kind):
         holder = holder_of(item.code, supplier_kind=supplier.kind) or ""

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal import deadlines
+from portal.access import holds_role
 from portal.deadlines import Deadline
 from portal.editions import Edition
 from portal.editions.base import Text
@@ -153,10 +154,6 @@ def submitted_applications(*, region=None) -> QuerySet[Application]:
     return applications.order_by("review_due", "submitted_at")
 
 
-def documents_of(application: Application) -> QuerySet[SupportingDocument]:
-    return application.documents.select_related("uploaded_by").order_by("doc_type", "uploaded_at")
-
-
 def may_download(*, user: User, document: SupportingDocument) -> bool:
     """Documents are served only to those who may see their application (issue 5, item 4)."""
     return may_see_application(user=user, application=document.application)
@@ -169,10 +166,8 @@ def may_see_application(*, user: User, application: Application) -> bool:
         return False
     if may_act_for(user=user, supplier=application.supplier):
         return True
-    if user.has_role(Role.OPERATOR):
+    if holds_role(user, Role.OPERATOR):
         return True
     if application.status != Application.Status.DRAFT and application.region_id:
-        return user.roles.filter(
-            role__in=(Role.MEMBER, Role.SECRETARY), region_id=application.region_id
-        ).exists()
+        return holds_role(user, Role.MEMBER, Role.SECRETARY, region_id=application.region_id)
     return False

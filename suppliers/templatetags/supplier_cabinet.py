@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from portal.access import holds_role
 from portal.models import Role
 
 register = template.Library()
@@ -12,13 +13,7 @@ register = template.Library()
 @register.filter
 def is_supplier_representative(user) -> bool:
     """Whether the header shows "Supplier cabinet": the person holds a supplier role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_is_supplier_representative", None)
-    if cached is None:
-        cached = user.roles.filter(role=Role.SUPPLIER).exists()
-        user._is_supplier_representative = cached
-    return cached
+    return holds_role(user, Role.SUPPLIER)
 
 
 def field_anchor(bound_field) -> str:

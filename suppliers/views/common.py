@@ -62,11 +62,17 @@ def cabinet_page(*, draft: bool = False, supplier: bool = True) -> Callable:
         @role_required(Role.SUPPLIER)
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            request.supplier = selectors.current_supplier_for(request.user, request.session)
+            # A draft page reads the draft with its supplier in one query (issue 12).
+            application = (
+                selectors.current_draft_for(request.user, request.session) if draft else None
+            )
+            if application is not None:
+                request.supplier = application.supplier
+            else:
+                request.supplier = selectors.current_supplier_for(request.user, request.session)
             if supplier and request.supplier is None:
                 return redirect("suppliers:start")
             if draft:
-                application = selectors.draft_of(request.supplier)
                 if application is None:
                     messages.info(request, _("You have no application in progress."))
                     return redirect("suppliers:cabinet")

@@ -108,6 +108,13 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
     return _after_save(request, application, section)
 
 
+_ROW_READERS = {
+    Section.OFFERINGS: selectors.offerings_of,
+    Section.ADDRESSES: selectors.addresses_of,
+    Section.SPECIALISTS: selectors.specialists_of,
+}
+
+
 class SectionPage:
     """What a section page shows and how it saves: a form, a formset of rows, or state data."""
 
@@ -146,7 +153,7 @@ class SectionPage:
 
     def _formset(self):
         section = self.section
-        rows = list(getattr(self.application, section).all())
+        rows = _ROW_READERS[section](self.application)
         initial = [
             {
                 name: getattr(row, f"{name}_id", None)
@@ -159,12 +166,17 @@ class SectionPage:
         adding = self.data is None and self.request.GET.get("add") == "1"
         extra = 1 if (not rows or adding) else 0
         formset_class = django_forms.formset_factory(ROW_SECTIONS[section], extra=extra)
-        kwargs = {}
+        # The drop-down lists are read once for all the rows (issue 12).
+        kwargs: dict = {}
         if section == Section.OFFERINGS:
             kwargs = {
                 "edition": self.application.edition,
-                "classifier_items": selectors.classifier_items_for(offers=self.application.offers),
+                "classifier_items": forms.classifier_choices(
+                    selectors.classifier_items_for(offers=self.application.offers)
+                ),
             }
+        elif section == Section.ADDRESSES:
+            kwargs = {"regions": forms.region_choices(selectors.active_regions())}
         if self.data is not None:
             # What was posted is the whole truth about the rows (the page may have been shown
             # again after an error, with fewer "initial" rows than are saved now): a row counts
@@ -276,13 +288,11 @@ class SectionPage:
 
     def render(self, *, document_errors: dict | None = None, status: int = 200) -> HttpResponse:
         application = self.application
-        problems = [
-            p for p in selectors.completeness_problems(application) if p.section == self.section
-        ]
+        problems = selectors.completeness_problems(application, section=self.section)
         requirements = [
             r for r in selectors.document_requirements(application) if r.section == self.section
         ]
-        documents = list(selectors.documents_of(application))
+        documents = selectors.documents_of(application)
         document_errors = document_errors or {}
         uploads = [
             upload_block(self.request, requirement, documents, document_errors)

@@ -34,7 +34,8 @@ def cabinet(request: HttpRequest) -> HttpResponse:
     supplier = request.supplier
     if supplier is None:
         return redirect("suppliers:start")
-    if not selectors.has_accepted_offer(supplier):
+    acceptance = selectors.offer_acceptance(supplier)
+    if acceptance is None:
         return redirect("suppliers:offer")
     applications = list(supplier.applications.select_related("region").order_by("-created_at"))
     draft = next((a for a in applications if a.status == Application.Status.DRAFT), None)
@@ -44,7 +45,7 @@ def cabinet(request: HttpRequest) -> HttpResponse:
         "suppliers/cabinet.html",
         {
             "supplier": supplier,
-            "acceptance": selectors.offer_acceptance(supplier),
+            "acceptance": acceptance,
             "applications": applications,
             "draft": draft,
             "eligibility": eligibility,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +19,12 @@ from egov_gateway.eds import oids
 from egov_gateway.eds.models import SignInChallenge
 from egov_gateway.eds.signer import Purpose
 from egov_gateway.eds.signin import (
+    BINDING_COOKIE,
+    CHALLENGE_SALT,
     ChallengeReplayed,
     SignInIntent,
     issue_challenge,
+    new_browser_secret,
     use_up_challenge,
 )
 from portal.audit.models import AuditEvent
@@ -41,6 +44,13 @@ def open_sign_in(client: Client) -> SignInChallenge:
     response = client.get(SIGN_IN)
     assert response.status_code == 200
     return response.context["challenge"]
+
+
+def browser_secret_of(client: Client) -> str:
+    """The secret the sign-in page left in this browser's cookie."""
+    request = RequestFactory().get(SIGN_IN)
+    request.COOKIES[BINDING_COOKIE] = client.cookies[BINDING_COOKIE].value
+    return request.get_signed_cookie(BINDING_COOKIE, salt=CHALLENGE_SALT)
 
 
 def post_signature(client: Client, challenge: SignInChallenge, cms: bytes, intent: str):
@@ -120,9 +130,9 @@ def test_commission_member_signs_in_with_the_auth_key_and_is_found_by_iin(
     assert identity["iin"] == OTHER_PERSON
     assert identity["bin"] == ""
     assert identity["role_oids"] == [oids.ROLE_INDIVIDUAL]
-    challenge.refresh_from_db()
-    assert challenge.used_at is not None
-    assert challenge.used_by_iin == OTHER_PERSON
+    used = SignInChallenge.objects.get(nonce=challenge.nonce)
+    assert used.used_at is not None
+    assert used.used_by_iin == OTHER_PERSON
     event = AuditEvent.objects.get(action="auth.eds_sign_in")
     assert event.actor == member
     assert (
@@ -288,9 +298,7 @@ def test_replayed_nonce_is_refused(client, test_pki):
 
 @pytest.mark.req("ID-3", "ID-2")
 def test_challenge_is_used_up_once_even_by_concurrent_requests(test_pki):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    challenge = issue_challenge(session=SessionStore())
+    challenge = issue_challenge(browser_secret=new_browser_secret())
     use_up_challenge(challenge, iin=PERSON)
     with pytest.raises(ChallengeReplayed):
         use_up_challenge(challenge, iin=PERSON)
@@ -299,18 +307,17 @@ def test_challenge_is_used_up_once_even_by_concurrent_requests(test_pki):
 @pytest.mark.req("ID-3", "ID-2")
 def test_expired_nonce_is_refused(client, test_pki):
     make_user(role=Role.MEMBER, iin=PERSON)
-    challenge = open_sign_in(client)
-    cms = auth_signature(test_pki, challenge, PERSON)
-    past = timezone.now() - timedelta(minutes=10)
-    SignInChallenge.objects.filter(pk=challenge.pk).update(
-        created_at=past, expires_at=past + timedelta(minutes=5)
+    open_sign_in(client)
+    # A page of this browser opened ten minutes ago (its challenge lived five).
+    challenge = issue_challenge(
+        browser_secret=browser_secret_of(client), now=timezone.now() - timedelta(minutes=10)
     )
+    cms = auth_signature(test_pki, challenge, PERSON)
 
     response = post_signature(client, challenge, cms, SignInIntent.STAFF)
 
     assert "expired" in refusal(response)
-    challenge.refresh_from_db()
-    assert challenge.used_at is None
+    assert not SignInChallenge.objects.filter(nonce=challenge.nonce).exists()
 
 
 @pytest.mark.req("ID-3", "ID-2")
@@ -335,8 +342,7 @@ def test_sign_key_used_to_sign_in_is_refused(client, test_pki):
     assert "authentication key" in refusal(response)
     event = AuditEvent.objects.get(action="auth.eds_sign_in_refused")
     assert event.after["reason"] == "wrong_key_purpose"
-    challenge.refresh_from_db()
-    assert challenge.used_at is None
+    assert not SignInChallenge.objects.filter(nonce=challenge.nonce).exists(), "not used up"
 
 
 @pytest.mark.req("ID-3", "ID-2")
@@ -374,3 +380,59 @@ def test_damaged_signature_and_missing_choice_keep_the_page_usable(client, test_
     response = client.post(SIGN_IN, {"challenge": str(challenge.public_id), "cms": ""})
     assert response.context["form"].errors["intent"] == ["Choose how you are signing in."]
     assert "cms" not in response.context["form"].errors
+
+
+@pytest.mark.req("ID-3")
+def test_a_hundred_anonymous_views_of_the_sign_in_page_write_nothing(client):
+    """Issue 12, item 4: a crawler fills no table and opens no session."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nonces = set()
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(100):
+            nonces.add(bytes(open_sign_in(client).nonce))
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+    ]
+    assert writes == []
+    assert len(nonces) == 100, "every view has a fresh challenge"
+    assert SignInChallenge.objects.count() == 0
+    assert Session.objects.count() == 0
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+@pytest.mark.req("ID-3", "ID-2")
+def test_a_challenge_is_recorded_once_used_and_a_session_opens_only_then(client, test_pki):
+    from django.contrib.sessions.models import Session
+
+    make_user(role=Role.MEMBER, iin=PERSON)
+    challenge = open_sign_in(client)
+    assert Session.objects.count() == 0
+    cms = auth_signature(test_pki, challenge, PERSON)
+    assert post_signature(client, challenge, cms, SignInIntent.STAFF).status_code == 302
+    assert SignInChallenge.objects.filter(nonce=challenge.nonce, used_by_iin=PERSON).count() == 1
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.req("ID-3", "ID-2")
+def test_a_challenge_the_portal_did_not_issue_is_refused(client, test_pki):
+    """The page carries its challenge; one altered or made up there is not the portal's."""
+    make_user(role=Role.MEMBER, iin=PERSON)
+    challenge = open_sign_in(client)
+    forged = issue_challenge(browser_secret=browser_secret_of(client))
+    altered = forged.public_id[:-4] + ("AAAA" if not forged.public_id.endswith("AAAA") else "BBBB")
+    for public_id in (altered, "not-a-challenge", str(challenge.public_id)[:40]):
+        response = client.post(
+            SIGN_IN,
+            {
+                "challenge": public_id,
+                "cms": base64.b64encode(auth_signature(test_pki, forged, PERSON)).decode(),
+                "intent": SignInIntent.STAFF,
+            },
+        )
+        assert "unknown" in refusal(response)
+    assert SignInChallenge.objects.count() == 0

@@ -48,6 +48,9 @@ print(json.dumps({
     "CONTENT_SECURITY_POLICY": s.CONTENT_SECURITY_POLICY,
     "SANDBOX_SIGNER_ENABLED": s.SANDBOX_SIGNER_ENABLED,
     "DATABASE": {k: s.DATABASES["default"][k] for k in ("ENGINE", "HOST", "NAME")},
+    "CONNECTIONS": {
+        k: s.DATABASES["default"][k] for k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+    },
 }))
 """
 
@@ -152,3 +155,12 @@ def test_production_settings_load_with_a_safe_environment_and_protect_the_transp
         "HOST": "db",
         "NAME": "portal",
     }
+
+
+def test_production_keeps_database_connections_between_requests_and_checks_them():
+    """Issue 12: no new PostgreSQL connection per request; a dropped one is noticed."""
+    result = import_production_settings()
+    assert result.returncode == 0, result.stderr
+    database = json.loads(result.stdout.strip().splitlines()[-1])["CONNECTIONS"]
+    assert database["CONN_MAX_AGE"] >= 60
+    assert database["CONN_HEALTH_CHECKS"] is True

@@ -327,11 +327,50 @@ def complete_application(
     return application
 
 
+def add_rows(application: Application, rows: int) -> None:
+    """Grow the application to ``rows`` offerings (goods and special social services, alternating),
+    addresses and specialists, all complete (the pages' query tests and ``bench/pages.py``)."""
+    goods, service = goods_item(), service_item(Offer.SPECIAL_SOCIAL_SERVICES)
+    Offering.objects.bulk_create(
+        Offering(
+            application=application,
+            classifier_item=goods if n % 2 else service,
+            characteristics=f"Characteristics {n}",
+            price=Decimal("1000.00") + n,
+            unit="piece",
+            stock_quantity=n,
+        )
+        for n in range(application.offerings.count(), rows)
+    )
+    ServiceAddress.objects.bulk_create(
+        ServiceAddress(
+            application=application,
+            region=application.supplier.region,
+            settlement="Astana",
+            street=f"Street {n}",
+            building=str(n),
+        )
+        for n in range(application.addresses.count(), rows)
+    )
+    Specialist.objects.bulk_create(
+        Specialist(
+            application=application,
+            full_name=f"Specialist {n}",
+            position="Teacher",
+            education="Higher",
+            qualification="Sign language",
+            experience_years=3,
+        )
+        for n in range(application.specialists.count(), rows)
+    )
+
+
 __all__ = [
     "ApplicationFactory",
     "DocType",
     "SupplierFactory",
     "add_document",
+    "add_rows",
     "complete_application",
     "confirm_state_data",
     "holder_of",

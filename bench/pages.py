@@ -1,0 +1,376 @@
+"""Benchmark of the portal's pages (issue 12): ``make bench-pages``.
+
+In a scratch database (``test_<name>``, created and dropped here) it loads demo data at two sizes:
+a supplier whose draft has 1 offering, address and specialist, and one whose draft has 100 of
+each (both complete, Annex 1 prepared), with a signed-in session for each. It then serves the
+portal with gunicorn (production settings, ``bench/pages_site.py``; 2 sync workers) on loopback
+and measures each page with a bounded load generator — wrk when it is installed, otherwise
+threads of keep-alive ``http.client`` connections — alternating, slot by slot, with a trivial
+Django view through the same stack (the ceiling). Prints req/s, p50, p95, p99, the ceiling's
+req/s measured beside it and the ratio, against the targets of issue 12 (item 3):
+
+* home and public pages ≥ 40 % of the ceiling; cabinet pages ≥ 20 %;
+* the offerings section with 100 rows ≥ 10 %; the sign page p50 ≤ 300 ms.
+
+The load generator runs on the same machine as the server; with the Python client the ceiling is
+partly the client's own limit (the README says which client made the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+# The sessions made here are read by the server: both sign with the same key.
+BENCH_SECRET_KEY = "bench-pages-only-key-not-for-any-real-deployment-0123456789abcdef"
+os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
+CEILING = "/bench/ceiling/"
+SMALL_BIN, LARGE_BIN = "100440000014", "090540000013"
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str
+    session: str  # "", "small" (1 row) or "large" (100 rows)
+    target_ratio: float | None = None
+    target_p50_ms: float | None = None
+
+
+PAGES = [
+    Page("home", "/", "", target_ratio=0.40),
+    Page("EDS sign-in", "/eds/sign-in/", "", target_ratio=0.40),
+    Page("task list", "/cabinet/application/", "small", target_ratio=0.20),
+    Page("contacts section", "/cabinet/application/section/contacts/", "small", 0.20),
+    Page("offerings, 1 row", "/cabinet/application/section/offerings/", "small", 0.20),
+    Page("offerings, 100 rows", "/cabinet/application/section/offerings/", "large", 0.10),
+    Page("check answers, 1 row", "/cabinet/application/check-answers/", "small", 0.20),
+    Page("check answers, 100", "/cabinet/application/check-answers/", "large", 0.20),
+    Page("sign page, 1 row", "/cabinet/application/sign/", "small", target_p50_ms=300),
+    Page("sign page, 100 rows", "/cabinet/application/sign/", "large", target_p50_ms=300),
+]
+
+
+@dataclass
+class Run:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    def add(self, other: Run) -> None:
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+
+
+# --- the data ------------------------------------------------------------------------------------
+
+
+def load_data(private_dir: Path) -> dict[str, str]:
+    """The two suppliers with their complete drafts; returns the session keys by size."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from egov_gateway.eds import oids
+    from portal.editions import Offer
+    from portal.identity import remember_identity
+    from portal.models import Role
+    from suppliers import services
+    from tests.factories import RoleAssignmentFactory, UserFactory
+    from tests.suppliers.factories import SupplierFactory, add_rows, complete_application
+    from tests.suppliers.test_views import accept_offer_without_signature
+
+    settings.PRIVATE_MEDIA_ROOT = private_dir
+    sessions = {}
+    for size, bin_, rows in (("small", SMALL_BIN, 1), ("large", LARGE_BIN, 100)):
+        supplier = SupplierFactory(identifier=bin_)
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, role=Role.SUPPLIER, organisation_bin=bin_)
+        accept_offer_without_signature(supplier, user)
+        application = complete_application(
+            supplier=supplier,
+            user=user,
+            offers=(Offer.TECHNICAL_AIDS, Offer.SPECIAL_SOCIAL_SERVICES),
+        )
+        add_rows(application, rows)
+        for language in services.ANNEX_LANGUAGES:
+            services.prepare_annex(application=application, language=language, user=user)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        remember_identity(
+            session=session,
+            iin=user.iin,
+            bin=bin_,
+            organisation=supplier.name,
+            role_oids=[oids.ROLE_EMPLOYEE, oids.ROLE_HEAD],
+            certificate_serial="01",
+        )
+        session.create()
+        sessions[size] = session.session_key
+    return sessions
+
+
+def database_url(config: dict) -> str:
+    user = quote(config.get("USER") or "", safe="")
+    password = quote(config.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = quote(config.get("HOST") or "", safe="")
+    port = f":{config['PORT']}" if config.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{config['NAME']}"
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(*, port: int, url: str, private_dir: Path, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.pages_site",
+        "DATABASE_URL": url,
+        "SECRET_KEY": BENCH_SECRET_KEY,
+        "DEBUG": "False",
+        "SANDBOX_SIGNER_ENABLED": "False",
+        "SECURE_SSL_REDIRECT": "False",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PRIVATE_MEDIA_ROOT": str(private_dir),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "portal.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _body = get(port, CEILING, "")
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer within a minute")
+
+
+def get(port: int, path: str, session_key: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers(session_key))
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def headers(session_key: str) -> dict[str, str]:
+    values = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept-Language": "ru"}
+    if session_key:
+        values["Cookie"] = f"sessionid={session_key}"
+    return values
+
+
+# --- the load ---
+
+
+def load(port: int, path: str, session_key: str, *, seconds: float, connections: int) -> Run:
+    """Keep ``connections`` keep-alive connections busy for ``seconds``."""
+    if shutil.which("wrk"):
+        return load_with_wrk(port, path, session_key, seconds=seconds, connections=connections)
+    runs = [Run() for _ in range(connections)]
+    deadline = time.perf_counter() + seconds
+
+    def worker(run: Run) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        sent = headers(session_key)
+        while (started := time.perf_counter()) < deadline:
+            try:
+                connection.request("GET", path, headers=sent)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                ok = False
+            run.latencies.append(time.perf_counter() - started)
+            run.requests += ok
+            run.errors += not ok
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(run,)) for run in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = Run(seconds=time.perf_counter() - started)
+    for run in runs:
+        total.requests += run.requests
+        total.errors += run.errors
+        total.latencies += run.latencies
+    return total
+
+
+def load_with_wrk(port: int, path: str, session_key: str, *, seconds: float, connections: int):
+    command = ["wrk", f"-c{connections}", "-t2", f"-d{max(1, round(seconds))}s", "--latency"]
+    for name, value in headers(session_key).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    run = Run(seconds=seconds)
+    run.requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    run.errors = int(non_2xx.group(1)) if non_2xx else 0
+    run.requests -= run.errors
+    # wrk gives percentiles, not samples: keep them as three samples at their places.
+    marks = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", output))
+    run.latencies = [_wrk_seconds(marks.get(p, "nan")) for p in ("50", "90", "99")]
+    return run
+
+
+def _wrk_seconds(text: str) -> float:
+    number = float(re.match(r"[\d.]+|nan", text).group(0))
+    unit = text[len(str(number)) :] if text != "nan" else ""
+    return number / {"us": 1e6, "ms": 1e3, "s": 1}.get(unit.strip("0123456789."), 1e3)
+
+
+# --- the report ---
+
+
+def measure(port: int, sessions: dict[str, str], args) -> list[tuple[Page, Run, Run]]:
+    results = []
+    for page in PAGES:
+        key = sessions.get(page.session, "")
+        status, body = get(port, page.path, key)
+        if status != 200:
+            raise SystemExit(f"{page.label}: {page.path} answered {status}")
+        for _ in range(args.warmup):  # every worker renders the page once before timing
+            get(port, page.path, key)
+        measured, ceiling = Run(), Run()
+        for _round in range(args.rounds):
+            ceiling.add(load(port, CEILING, key, seconds=args.seconds, connections=args.c))
+            measured.add(load(port, page.path, key, seconds=args.seconds, connections=args.c))
+        results.append((page, measured, ceiling))
+        print(
+            f"  {page.label:<24} {measured.rate:8.1f} req/s  (ceiling {ceiling.rate:7.1f})",
+            flush=True,
+        )
+    return results
+
+
+def report(results: list[tuple[Page, Run, Run]], *, client: str) -> None:
+    print()
+    print(f"Load generator: {client}")
+    print(
+        f"{'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'ceiling':>9}{'ratio':>8}  target"
+    )
+    for page, run, ceiling in results:
+        ratio = run.rate / ceiling.rate if ceiling.rate else 0.0
+        if page.target_ratio is not None:
+            met = ratio >= page.target_ratio
+            target = f"≥ {page.target_ratio:.0%} of the ceiling: {'met' if met else 'MISSED'}"
+        else:
+            met = run.percentile(0.5) <= (page.target_p50_ms or 0)
+            target = f"p50 ≤ {page.target_p50_ms:.0f} ms: {'met' if met else 'MISSED'}"
+        errors = f"  ({run.errors} errors)" if run.errors else ""
+        print(
+            f"{page.label:<24}{run.rate:8.1f}{run.percentile(0.5):9.1f}"
+            f"{run.percentile(0.95):9.1f}{run.percentile(0.99):9.1f}"
+            f"{ceiling.rate:9.1f}{ratio:8.1%}  {target}{errors}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of one slot")
+    parser.add_argument("--rounds", type=int, default=2, help="ceiling/page slot pairs per page")
+    parser.add_argument("-c", type=int, default=8, help="connections kept busy")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--warmup", type=int, default=4)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    client = "wrk" if shutil.which("wrk") else f"Python http.client, {args.c} threads"
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
+        private_dir = Path(scratch) / "private"
+        print("Creating the scratch database and the demo data (1 and 100 rows) …", flush=True)
+        database = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False
+        )
+        server = None
+        try:
+            sessions = load_data(private_dir)
+            url = database_url(connection.settings_dict)
+            connection.close()
+            port = free_port()
+            print(f"Serving with gunicorn ({args.workers} workers) on 127.0.0.1:{port} …")
+            server = start_server(port=port, url=url, private_dir=private_dir, workers=args.workers)
+            results = measure(port, sessions, args)
+        finally:
+            if server is not None:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+            connection.close()
+            connection.creation.destroy_test_db(database, verbosity=0)
+    report(results, client=client)
+    median = statistics.median(c.rate for _p, _r, c in results)
+    print(f"\nCeiling (trivial Django view, same stack): median {median:.0f} req/s")
+
+
+if __name__ == "__main__":
+    main()
