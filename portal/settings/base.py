@@ -144,6 +144,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A request that queues work on commit must not hang on a broker that is down: a few quick
+# tries, then the outbox's sweep takes over (issue 15 item 2).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Every task: after the soft limit it is interrupted (SoftTimeLimitExceeded: it rolls back and
 # records its failure), after the hard limit its worker process is killed. An e-mail or a page's
 # follow-up takes seconds; the weekly sync has its own, longer limits (STATE_SYNC_*_TIME_LIMIT).
@@ -180,6 +189,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(
             minute=_minute, hour=_hour, day_of_month=_dom, month_of_year=_month, day_of_week=_dow
         ),
+    },
+    # The outbox's sweep: e-mails whose send task was lost (the broker was down when their
+    # change committed) go out once it is back (portal.notifications; issue 15 item 2).
+    "send-unsent-notifications": {
+        "task": "portal.notifications.send_unsent_notifications",
+        "schedule": env.int("UNSENT_NOTIFICATIONS_SWEEP_SECONDS", default=5 * 60),
     },
     # CAL-2: one working day before each deadline, the people who must act are e-mailed.
     "deadline-reminders": {
