@@ -143,3 +143,12 @@ def hanging_server() -> Iterator[HangingServer]:
     server = HangingServer()
     yield server
     server.stop()
+
+
+# The loopback state systems of the gateway tests (SOAP SyncChannel, goszakup OWS).
+from tests.egov_gateway.conftest import (  # noqa: E402, F401
+    fast_retries,
+    ows_server,
+    signing_files,
+    soap_gateway,
+)
