@@ -9,7 +9,7 @@ A unique constraint per (item, member) and the lock keep parallel votes exact.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from commission import selectors
@@ -23,6 +23,16 @@ from portal.models import Role, User
 
 class VoteRefused(CommissionActionError):
     code = "vote_refused"
+
+
+class VoteNotSaved(CommissionActionError):
+    """The connection to the database was lost while the vote was being stored (issue 15)."""
+
+    code = "vote_not_saved"
+    message = _(
+        "Your vote could not be saved: the connection to the database was lost. Please vote "
+        "again; a vote is never counted twice."
+    )
 
 
 def vote_document(*, item: AgendaItem, member: User, choice: str) -> bytes:
@@ -95,7 +105,24 @@ def cast_vote(*, item: AgendaItem, member: User, choice: str, cms: bytes) -> Vot
             )
     except IntegrityError:  # the unique (item, member): a second vote that raced the first
         raise VoteRefused(_("You have already voted on this item.")) from None
+    except (OperationalError, InterfaceError) as lost:
+        return _vote_stored_before(item=item, member=member, lost=lost)
     return vote
+
+
+def _vote_stored_before(*, item: AgendaItem, member: User, lost: Exception) -> Vote:
+    """The database connection broke inside the vote's transaction (a restarted or failed-over
+    server): the vote was stored whole or not at all, and only a new connection can tell which
+    when the break came at the commit. Stored: it is the member's vote. Not stored, or not
+    known: ``VoteNotSaved``; voting again is safe, the unique (item, member) counts it once."""
+    connection.close()  # the broken connection; the next query opens a new one
+    try:
+        stored = Vote.objects.filter(item_id=item.pk, member=member).first()
+    except (OperationalError, InterfaceError):
+        stored = None
+    if stored is None:
+        raise VoteNotSaved(detail=f"database connection lost: {lost}") from lost
+    return stored
 
 
 def _ensure_may_vote(item: AgendaItem, member: User) -> None:
