@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.send_unsent_notifications",
         "schedule": env.int("UNSENT_NOTIFICATIONS_SWEEP_SECONDS", default=5 * 60),
     },
+    # Uploaded files whose request died before its commit (suppliers; issue 15 item 5).
+    "remove-orphan-documents": {
+        "task": "suppliers.tasks.remove_orphan_documents",
+        "schedule": crontab(minute=30, hour=4),
+    },
     # CAL-2: one working day before each deadline, the people who must act are e-mailed.
     "deadline-reminders": {
         "task": "commission.tasks.send_deadline_reminders",
