@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis.strategies import SearchStrategy
 
 FUZZING = os.environ.get("FUZZ_MODE") == "1"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -41,25 +42,22 @@ def _settings(examples: int) -> settings:
     )
 
 
-def fuzz(test: Callable[[], None]) -> int:
-    """Run a ``@given`` test (without its own ``@settings``) within the budget; the number of
-    examples asked for is returned (for the printed count)."""
-    previous = settings.get_current_profile_name()
+def fuzz(body: Callable[..., None], **strategies: SearchStrategy[Any]) -> int:
+    """Run ``body`` over examples drawn from ``strategies`` (keyword arguments, as for
+    ``@given``) within the budget; the number of examples asked for is returned.
+
+    Each round decorates ``body`` afresh: ``@given`` reads its settings when it decorates."""
     asked = 0
     started = time.monotonic()
-    try:
-        while asked < EXAMPLES:
-            examples = min(ROUND, EXAMPLES - asked) if FUZZING else EXAMPLES
-            settings.register_profile("fuzz-round", _settings(examples))
-            settings.load_profile("fuzz-round")
-            test()
-            asked += examples
-            if not FUZZING or time.monotonic() - started > BUDGET_SECONDS:
-                break
-    finally:
-        settings.load_profile(previous)
+    while asked < EXAMPLES:
+        examples = min(ROUND, EXAMPLES - asked) if FUZZING else EXAMPLES
+        _settings(examples)(given(**strategies)(body))()
+        asked += examples
+        if not FUZZING or time.monotonic() - started > BUDGET_SECONDS:
+            break
     if FUZZING:
-        print(f"\n{test.__qualname__}: {asked} examples in {time.monotonic() - started:.0f} s")
+        test = os.environ.get("PYTEST_CURRENT_TEST", body.__qualname__).split(" ")[0]
+        print(f"\n{test}: {asked} examples in {time.monotonic() - started:.0f} s")
     return asked
 
 
