@@ -58,7 +58,7 @@ FUZZ_SECONDS ?= 100
 FUZZ_MEMORY_KB ?= 4000000
 fuzz: $(STAMP) messages
 	ulimit -v $(FUZZ_MEMORY_KB); FUZZ_MODE=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q \
+		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q -s \
 		tests/fuzz/
 
 stop: $(STAMP)
