@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 import io
 import json
+import math
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -147,6 +148,8 @@ def _header(row: list[Any]) -> dict[str, int]:
 
 
 def _identifier(value: Any) -> str:
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return ""  # infinity, NaN or a fraction is no BIN/IIN (int(inf) overflows; fuzzing)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = f"{int(value):012d}"  # spreadsheets drop the leading zeros of BINs
     text = str(value or "").strip().replace(" ", "")

@@ -5,6 +5,7 @@ Each was fixed in the parser so that it raises the module's own error (issue 15 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
@@ -13,7 +14,7 @@ from egov_gateway.eds.certificates import UnreadableCertificate, parse_certifica
 from egov_gateway.eds.errors import MalformedSignature, UnsupportedAlgorithm
 from egov_gateway.eds.verify import Purpose, peek_signer, verify_cms
 from egov_gateway.errors import MalformedAnswer
-from egov_gateway.sources import samruk
+from egov_gateway.sources import rnu, samruk
 
 PERSON = "900101300017"
 DOCUMENT = b"document"
@@ -102,3 +103,66 @@ def test_a_damaged_xlsx_list_is_a_malformed_answer(tmp_path, damage):
         list(samruk.read_list(path, today=datetime.date(2026, 1, 15)))
     with pytest.raises(MalformedAnswer):
         samruk.list_of_file(path)
+
+
+@pytest.mark.req("SYNC-3")
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_an_rnu_item_with_a_number_too_large_for_an_integer_is_a_malformed_answer(number):
+    """Crasher: ``int(float("inf"))`` raised OverflowError out of ``rnu.from_item`` for a JSON
+    number such as 1e999 (which ``json`` reads as infinity)."""
+    import json
+
+    item = json.loads('{"pid": ' + number + ', "supplier_biin": "090440023188"}')
+
+    with pytest.raises(MalformedAnswer):
+        rnu.from_item(item, fetched_at=datetime.datetime.now(datetime.UTC))
+
+
+@pytest.mark.req("SYNC-3")
+def test_a_sandbox_record_with_a_number_too_large_for_an_integer_is_a_malformed_answer():
+    """The same overflow in the sandbox's JSON records (``sources.base.from_data``)."""
+    from egov_gateway.sources import base
+
+    @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+    class Counted(base.StateAnswer):
+        count: int = 0
+
+    with pytest.raises(MalformedAnswer, match="not a number"):
+        base.from_data(
+            Counted,
+            {"count": float("inf")},
+            source="test",
+            identifier="090440023188",
+            fetched_at=datetime.datetime.now(datetime.UTC),
+            raw="{}",
+        )
+
+
+@pytest.mark.req("SYNC-3")
+@pytest.mark.parametrize("value", ["1E999", "-1E999", "90440023188.5"])
+def test_an_xlsx_bin_cell_that_is_no_whole_number_reads_as_no_bin(tmp_path, value):
+    """Crasher: a numeric BIN cell of 1E999 (read as infinity) made ``int()`` raise OverflowError out of
+    ``read_list``; such a cell (or a fraction) is a row without a valid BIN."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["БИН", "Наименование"])
+    workbook.active.append([123454321, "ТОО"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(damaged, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == SHEET.decode():
+                data = data.replace(b"<v>123454321</v>", f"<v>{value}</v>".encode())
+            target.writestr(entry, data)
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(damaged.getvalue())
+
+    (entry,) = samruk.read_list(path, today=datetime.date(2026, 1, 15))
+
+    assert entry.identifier == "" and entry.name == "ТОО"
