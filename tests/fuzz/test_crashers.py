@@ -141,8 +141,8 @@ def test_a_sandbox_record_with_a_number_too_large_for_an_integer_is_a_malformed_
 @pytest.mark.req("SYNC-3")
 @pytest.mark.parametrize("value", ["1E999", "-1E999", "90440023188.5"])
 def test_an_xlsx_bin_cell_that_is_no_whole_number_reads_as_no_bin(tmp_path, value):
-    """Crasher: a numeric BIN cell of 1E999 (read as infinity) made ``int()`` raise OverflowError out of
-    ``read_list``; such a cell (or a fraction) is a row without a valid BIN."""
+    """Crasher: a numeric BIN cell of 1E999 (read as infinity) made ``int()`` raise
+    OverflowError out of ``read_list``; such a cell (or a fraction) is a row without a BIN."""
     import io
     import zipfile
 
