@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers bench-pages stop
+.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers bench-pages fuzz stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -63,6 +63,17 @@ bench-registers: $(STAMP) messages
 # The pages under load beside a trivial Django view, gunicorn with production settings (issue 12).
 bench-pages: $(STAMP) messages
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py
+
+# The parsers of untrusted input fuzzed with Hypothesis (tests/fuzz/, issue 15): each fuzzer runs
+# for about FUZZ_SECONDS (100; a round of examples may run past it, never past 2 min) or FUZZ_EXAMPLES examples, under a memory limit (FUZZ_MEMORY_KB);
+# `make test` runs the same fuzzers with a few derandomized examples.
+FUZZ_EXAMPLES ?= 100000
+FUZZ_SECONDS ?= 100
+FUZZ_MEMORY_KB ?= 4000000
+fuzz: $(STAMP) messages
+	ulimit -v $(FUZZ_MEMORY_KB); FUZZ_MODE=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q -s \
+		tests/fuzz/
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"

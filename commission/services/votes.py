@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,16 @@ from portal.models import Role, User
 
 class VoteRefused(CommissionActionError):
     code = "vote_refused"
+
+
+class VoteNotSaved(CommissionActionError):
+    """The connection to the database was lost while the vote was being stored (issue 15)."""
+
+    code = "vote_not_saved"
+    message = _(
+        "Your vote could not be saved: the connection to the database was lost. Please vote "
+        "again; a vote is never counted twice."
+    )
 
 
 def vote_document(
@@ -161,6 +171,8 @@ def cast_vote(
             )
     except IntegrityError:  # the unique (item, member): a second vote that raced the first
         raise VoteRefused(_("You have already voted on this item.")) from None
+    except (OperationalError, InterfaceError) as lost:
+        return _vote_stored_before(item=item, member=member, lost=lost)
     return vote
 
 
@@ -188,6 +200,21 @@ def _count_kind_votes(item: AgendaItem, vote: Vote, kind_choices: Mapping[int, s
     for offering_id, kind_choice in kind_choices.items():
         field = "votes_for" if kind_choice == Vote.Choice.FOR else "votes_against"
         KindDecision.objects.filter(pk=kinds[offering_id].pk).update(**{field: F(field) + 1})
+
+
+def _vote_stored_before(*, item: AgendaItem, member: User, lost: Exception) -> Vote:
+    """The database connection broke inside the vote's transaction (a restarted or failed-over
+    server): the vote was stored whole or not at all, and only a new connection can tell which
+    when the break came at the commit. Stored: it is the member's vote. Not stored, or not
+    known: ``VoteNotSaved``; voting again is safe, the unique (item, member) counts it once."""
+    connection.close()  # the broken connection; the next query opens a new one
+    try:
+        stored = Vote.objects.filter(item_id=item.pk, member=member).first()
+    except (OperationalError, InterfaceError):
+        stored = None
+    if stored is None:
+        raise VoteNotSaved(detail=f"database connection lost: {lost}") from lost
+    return stored
 
 
 def _ensure_may_vote(item: AgendaItem, member: User) -> None:

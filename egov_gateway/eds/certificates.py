@@ -16,6 +16,7 @@ from pathlib import Path
 
 from asn1crypto import pem
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtensionOID, NameOID
 
@@ -25,6 +26,20 @@ from egov_gateway.eds.signer import Purpose
 _IIN = re.compile(r"^IIN(\d{12})$")
 _BIN = re.compile(r"^BIN(\d{12})$")
 _CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+# What ``cryptography`` raises for bytes that are not a certificate it can read, besides
+# ValueError: each becomes ``UnreadableCertificate`` (found by fuzzing, tests/fuzz/).
+_READ_ERRORS = (
+    ValueError,
+    TypeError,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+    UnsupportedAlgorithm,
+)
+
+
+class UnreadableCertificate(ValueError):
+    """The bytes are not a certificate that can be read (the one error of this module)."""
 
 
 @dataclass(frozen=True)
@@ -95,9 +110,17 @@ def load_certificate(data: bytes | x509.Certificate) -> x509.Certificate:
 def parse_certificate(data: bytes | x509.Certificate) -> CertificateInfo:
     """Read an NCA certificate (DER, PEM or a ``cryptography`` certificate).
 
-    Raises ``ValueError`` for bytes that are not a certificate. The IIN and BIN are returned as
-    written; whether they are valid identifiers is for the caller (``portal.identifiers``).
+    Raises ``UnreadableCertificate`` (a ``ValueError``) for bytes that are not a certificate.
+    The IIN and BIN are returned as written; whether they are valid identifiers is for the
+    caller (``portal.identifiers``).
     """
+    try:
+        return _parse_certificate(data)
+    except _READ_ERRORS as error:
+        raise UnreadableCertificate(f"{type(error).__name__}: {error}") from error
+
+
+def _parse_certificate(data: bytes | x509.Certificate) -> CertificateInfo:
     cert = load_certificate(data)
     subject = cert.subject
     eku = _extension(cert, ExtensionOID.EXTENDED_KEY_USAGE)

@@ -11,6 +11,7 @@ import hmac
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import UnsupportedAlgorithm as UnsupportedKeyType
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
@@ -67,7 +68,8 @@ def verify_signature_value(parsed: cms.ParsedCms, certificate_der: bytes) -> str
     name = parsed.signature_algorithm_name
     try:
         public_key = x509.load_der_x509_certificate(certificate_der).public_key()
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, UnsupportedKeyType) as error:
+        # A key of an unknown type (a mangled algorithm OID) is cryptography's own exception.
         raise UnsupportedAlgorithm(detail=f"signer's public key: {error}") from error
     try:
         if name in RSA_PKCS1:

@@ -164,7 +164,7 @@ def _convert(hint: Any, value: Any, *, source: str, name: str) -> Any:
     if hint is int:
         try:
             return int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # int(1e999) overflows (fuzzing)
             raise MalformedAnswer(f"{name}: not a number: {value!r}", source=source) from None
     if value is not None and not isinstance(value, str | int):
         raise MalformedAnswer(f"{name}: expected text", source=source)

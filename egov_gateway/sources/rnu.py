@@ -67,7 +67,7 @@ def from_item(item: Any, *, fetched_at: datetime.datetime, raw: str | None = Non
             index_date=str(item.get("index_date") or ""),
             system_id=_int(item.get("system_id")),
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # int(1e999): OverflowError (fuzzing)
         raise MalformedAnswer(f"item {item.get('pid')!r}: {exc}", source=NAME) from exc
 
 

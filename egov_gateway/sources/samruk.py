@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 import io
 import json
+import math
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -79,25 +80,60 @@ class SamrukListing(StateAnswer):
 
 
 def _rows(path: Path) -> Iterator[list[Any]]:
+    """The rows of a CSV or XLSX file; a file that cannot be read is a ``MalformedAnswer``."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
+        yield from _xlsx_rows(path)
         return
     content = path.read_bytes()
     try:
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        decoded = content.decode("cp1251")
+        try:
+            decoded = content.decode("cp1251")
+        except UnicodeDecodeError as exc:  # five bytes of 256 have no letter in Windows-1251
+            raise MalformedAnswer(
+                f"{path.name} is neither UTF-8 nor Windows-1251 text ({exc})", source=NAME
+            ) from exc
     # The delimiter most used in the first lines (a title line above the table has none).
     head = decoded.splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = max(";,\t", key=lambda d: sum(line.count(d) for line in head))
-    yield from csv.reader(io.StringIO(decoded), delimiter=delimiter)
+    try:
+        yield from csv.reader(io.StringIO(decoded), delimiter=delimiter)
+    except csv.Error as exc:  # a NUL byte, a field over the csv module's limit
+        raise MalformedAnswer(
+            f"{path.name} is not a readable CSV file ({exc})", source=NAME
+        ) from exc
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # see _unreadable_workbook
+        raise _unreadable_workbook(path, exc) from exc
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise MalformedAnswer(f"{path.name} has no worksheet", source=NAME)
+        try:
+            for row in sheets[0].iter_rows(values_only=True):
+                yield list(row)
+        except MalformedAnswer:
+            raise
+        except Exception as exc:  # see _unreadable_workbook
+            raise _unreadable_workbook(path, exc) from exc
+    finally:
+        workbook.close()
+
+
+def _unreadable_workbook(path: Path, exc: Exception) -> MalformedAnswer:
+    # A damaged workbook breaks openpyxl in many ways (BadZipFile, KeyError, ValueError,
+    # TypeError, an XML parse error, zlib.error, EOFError …; found by fuzzing, tests/fuzz/): all
+    # of them mean the same thing here, the published file cannot be read.
+    return MalformedAnswer(
+        f"{path.name} is not a readable XLSX workbook ({type(exc).__name__}: {exc})", source=NAME
+    )
 
 
 def _header(row: list[Any]) -> dict[str, int]:
@@ -112,6 +148,8 @@ def _header(row: list[Any]) -> dict[str, int]:
 
 
 def _identifier(value: Any) -> str:
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return ""  # infinity, NaN or a fraction is no BIN/IIN (int(inf) overflows; fuzzing)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = f"{int(value):012d}"  # spreadsheets drop the leading zeros of BINs
     text = str(value or "").strip().replace(" ", "")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from portal.notifications import tasks
 from portal.notifications.models import Notification
@@ -36,6 +38,7 @@ from portal.notifications.models import Notification
 # A row still unsent this long after it was written lost its task (a broker restart): the sweep
 # of send_unsent_notifications sends it.
 UNSENT_AFTER = datetime.timedelta(minutes=10)
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,8 +96,22 @@ def notify(
     )
     if created and notification.recipient:
         pk = notification.pk
-        transaction.on_commit(lambda: tasks.send_notification.delay(notification_id=pk))
+        transaction.on_commit(lambda: _start_sending(pk))
     return notification
+
+
+def _start_sending(notification_id: int) -> None:
+    """Queue the send task; with the broker down the change has committed all the same and its
+    e-mail waits in the outbox for ``send_unsent_notifications`` (beat, every few minutes), so
+    the request that made the change still succeeds (issue 15 item 2)."""
+    try:
+        tasks.send_notification.delay(notification_id=notification_id)
+    except (BrokerUnavailable, OSError) as error:
+        logger.warning(
+            "broker unavailable: e-mail %s waits in the outbox for the sweep (%s)",
+            notification_id,
+            error,
+        )
 
 
 @transaction.atomic(durable=True)

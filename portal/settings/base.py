@@ -152,6 +152,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A request that queues work on commit must not hang on a broker that is down: a few quick
+# tries, then the outbox's sweep takes over (issue 15 item 2).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Every task: after the soft limit it is interrupted (SoftTimeLimitExceeded: it rolls back and
 # records its failure), after the hard limit its worker process is killed. An e-mail or a page's
 # follow-up takes seconds; the weekly sync has its own, longer limits (STATE_SYNC_*_TIME_LIMIT).
@@ -198,6 +207,17 @@ CELERY_BEAT_SCHEDULE = {
     "procurement-register-checks": {
         "task": "deregistration.tasks.open_procurement_register_checks",
         "schedule": crontab(minute=30, hour=6),
+    },
+    # The outbox's sweep: e-mails whose send task was lost (the broker was down when their
+    # change committed) go out once it is back (portal.notifications; issue 15 item 2).
+    "send-unsent-notifications": {
+        "task": "portal.notifications.send_unsent_notifications",
+        "schedule": env.int("UNSENT_NOTIFICATIONS_SWEEP_SECONDS", default=5 * 60),
+    },
+    # Uploaded files whose request died before its commit (suppliers; issue 15 item 5).
+    "remove-orphan-documents": {
+        "task": "suppliers.tasks.remove_orphan_documents",
+        "schedule": crontab(minute=30, hour=4),
     },
     # CAL-2: one working day before each deadline, the people who must act are e-mailed.
     "deadline-reminders": {

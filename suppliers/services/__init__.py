@@ -10,7 +10,11 @@ both and show ``str(error)``.
 
 from portal.editions import ANNEX_LANGUAGES
 from suppliers.selectors import Problem, completeness_problems
-from suppliers.services.documents import add_document, remove_document
+from suppliers.services.documents import (
+    add_document,
+    remove_document,
+    remove_orphan_documents,
+)
 from suppliers.services.errors import (
     ApplicationIncomplete,
     EditionChanged,
@@ -63,6 +67,7 @@ __all__ = [
     "prepare_annex",
     "refresh_state_data",
     "remove_document",
+    "remove_orphan_documents",
     "save_section",
     "start_application",
     "start_as_supplier",

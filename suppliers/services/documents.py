@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import services as audit
@@ -20,6 +23,13 @@ from suppliers.models import (
 )
 from suppliers.services.common import lock_application, mark_changed, require_draft, require_rights
 from suppliers.services.errors import StateFactReported
+from suppliers.storage import private_storage
+
+logger = logging.getLogger(__name__)
+# A file without its row is an upload in flight for at most this long (written, its transaction
+# not yet committed); older, it was left behind (a killed process) and the sweep removes it.
+ORPHAN_AFTER = datetime.timedelta(hours=1)
+DOCUMENTS_FOLDER = "documents"
 
 # --- documents (SUP-5) ---
 
@@ -66,7 +76,9 @@ def add_document(
         expires_on=expires_on,
         uploaded_by=user,
     )
-    # The file is written first; if the database refuses the row, the file is removed again.
+    # The file is written first (no disk I/O under the application's lock); if the transaction
+    # does not commit, the file is removed again. A process killed in between leaves the file
+    # without a row: ``remove_orphan_documents`` (beat) removes it (issue 15 item 5).
     document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
     try:
         with transaction.atomic(durable=True):
@@ -92,9 +104,52 @@ def add_document(
                 role=Role.SUPPLIER,
             )
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        _discard_unless_kept(document.file.storage, document.file.name)
         raise
     return document
+
+
+def _discard_unless_kept(storage: Storage, name: str) -> None:
+    """Remove the file of an upload whose transaction failed, unless its row is there after all
+    (a connection lost at the commit may have committed); when that cannot be asked, the file is
+    left for the orphan sweep rather than risk a row without its file."""
+    try:
+        kept = SupportingDocument.objects.filter(file=name).exists()
+    except DatabaseError:
+        logger.warning(
+            "upload %s: the database cannot say whether it was kept; left to the sweep", name
+        )
+        return
+    if not kept:
+        storage.delete(name)
+
+
+def remove_orphan_documents(*, older_than: datetime.timedelta = ORPHAN_AFTER) -> int:
+    """Remove the files of private storage that no supporting document refers to and that are
+    older than ``older_than`` (uploads whose request died before its commit); the number
+    removed. Younger files may belong to an upload still in flight and are kept."""
+    storage = private_storage()
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in _stored_names(storage, DOCUMENTS_FOLDER):
+        if storage.get_modified_time(name) >= cutoff:
+            continue
+        if SupportingDocument.objects.filter(file=name).exists():
+            continue
+        storage.delete(name)
+        removed += 1
+        logger.info("removed the orphan upload %s", name)
+    return removed
+
+
+def _stored_names(storage: Storage, folder: str) -> list[str]:
+    if not storage.exists(folder):
+        return []
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        names += _stored_names(storage, f"{folder}/{sub}")
+    return names
 
 
 def remove_document(*, document: SupportingDocument, user: User) -> None:
