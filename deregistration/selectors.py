@@ -22,10 +22,14 @@ from portal import deadlines
 from portal.deadlines import today
 from portal.editions import EDITIONS
 from portal.models import User
+from portal.request_cache import once_per_request
 from registers.models import RegisterEntry
 
 # The states in which a case waits for the commission (in its inbox or on an agenda).
 AWAITING_COMMISSION = (DeregistrationCase.Status.OPEN, DeregistrationCase.Status.UNDER_REVIEW)
+
+# The ground of the supplier's own application (2022 p.19(1); 2020 p.15(1)).
+OWN = "own_application"
 
 
 def region_of_case(case: DeregistrationCase) -> Any:
@@ -72,6 +76,7 @@ def cases_of_supplier(*, supplier_id: int) -> QuerySet[DeregistrationCase]:
     return DeregistrationCase.objects.filter(supplier_id=supplier_id).select_related("protocol")
 
 
+@once_per_request
 def is_registered(*, supplier_id: int) -> bool:
     """Whether the supplier stands in at least one active register today."""
     RegisterEntry = apps.get_model("registers", "RegisterEntry")  # noqa: N806
@@ -86,11 +91,10 @@ def own_application_refusal(*, supplier_id: int) -> str:
     commission already."""
     if not is_registered(supplier_id=supplier_id):
         return str(_("You are not registered on the portal, so there is nothing to deregister."))
-    going = DeregistrationCase.objects.filter(
-        supplier_id=supplier_id,
-        ground="own_application",
-        status__in=DeregistrationCase.ACTIVE_STATES,
-    ).first()
+    going = next(
+        (case for case in active_cases_of(supplier_id=supplier_id) if case.ground == OWN),
+        None,
+    )
     if going is not None:
         return str(
             _(
@@ -133,16 +137,21 @@ def obligations_surviving(*, case: DeregistrationCase) -> list[DeregistrationCas
     ]
 
 
-def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
-    """The cases still going against the supplier, registered or not (DER-6: shown in the
-    cabinet with their deadlines until they end)."""
+@once_per_request
+def active_cases_of(*, supplier_id: int) -> list[DeregistrationCase]:
+    """Every case of the supplier still going, its own application's included (one read per
+    page: the cabinet asks it for several answers)."""
     return list(
         DeregistrationCase.objects.filter(
             supplier_id=supplier_id, status__in=DeregistrationCase.ACTIVE_STATES
-        )
-        .exclude(ground="own_application")
-        .order_by("decision_due", "opened_at", "pk")
+        ).order_by("decision_due", "opened_at", "pk")
     )
+
+
+def open_cases_against(*, supplier_id: int) -> list[DeregistrationCase]:
+    """The cases still going against the supplier, registered or not (DER-6: shown in the
+    cabinet with their deadlines until they end)."""
+    return [case for case in active_cases_of(supplier_id=supplier_id) if case.ground != OWN]
 
 
 def overdue_cases(*, on: datetime.date | None = None) -> QuerySet[DeregistrationCase]:

@@ -407,7 +407,7 @@ EDITION_2020 = Edition(
         "secretary_is_member": "2020 p.12",
         "quorum": "2020: not fixed",
         "decision_majority": "2020: not fixed (p.12 fixes a majority only for electing the chair)",
-        "member_decisions_signed": "2020 p.14, p.19 (the commission signs the protocol)",
+        "member_decisions_signed": "2020 p.14, p.19",
         "secretary_acceptance_working_days": "2020 p.13",
         "review_deadline_working_days": "2020 p.13",
         "review_checks_against": "2020 p.13",

@@ -192,7 +192,7 @@ def decide_per_kind(page: Page, item: AgendaItem) -> None:
     page.locator(f"input[name='kind-{first}'][value='for']").check()
     page.locator(f"input[name='kind-{second}'][value='against']").check()
     page.locator("main form button[type='submit']").click()
-    expect(page.locator(".eds-document__text")).to_contain_text("Вид товара или услуги: S02")
+    expect(page.locator(".eds-document__text")).to_contain_text("Вид товаров или услуг: S02")
     check(page, reflow=True)
     page.click(SIGN_BUTTON)
     expect(page).to_have_url(re.compile(rf"{item_path}$"))
