@@ -99,9 +99,9 @@ def celery_broker(redis_switch) -> Iterator[RedisSwitch]:
     the session (its connection pool keeps the address); eager mode is restored after."""
     app = current_app
     eager = app.conf.task_always_eager
-    if app.conf.broker_url != redis_switch.url:
-        app.close()  # drop a pool made for another address
-        app.conf.broker_url = redis_switch.url
+    app.close()  # drop the pools made for another address (or for a relay stopped earlier)
+    app.amqp._producer_pool = None  # Celery keeps its producers apart from the pool
+    app.conf.broker_url = redis_switch.url
     app.conf.task_always_eager = False
     yield redis_switch
     redis_switch.down()
