@@ -22,6 +22,7 @@ from suppliers import forms, selectors, services
 from suppliers.models import (
     Application,
     Section,
+    Supplier,
 )
 from suppliers.views.common import acting_bin, cabinet_page
 
@@ -49,16 +50,7 @@ def cabinet(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "draft": draft,
             "eligibility": eligibility,
-            # The own application for deregistration (2022 p.19(1); DER-4).
-            "registered": deregistration_selectors.is_registered(supplier_id=supplier.pk),
-            "deregistration_refusal": deregistration_selectors.own_application_refusal(
-                supplier_id=supplier.pk
-            ),
-            "deregistrations": deregistration_selectors.own_applications_of(
-                supplier_id=supplier.pk
-            ),
-            # Obligations that outlive a deregistration stay in view (2022 p.23; DER-6).
-            "open_cases": deregistration_selectors.open_cases_against(supplier_id=supplier.pk),
+            **deregistration_matters(supplier, applications),
             # Only an application with the commission has a decision due (issue 9, item 7).
             "under_review_statuses": (
                 Application.Status.SUBMITTED,
@@ -212,3 +204,24 @@ def new_application(request: HttpRequest) -> HttpResponse:
         messages.warning(request, str(error))
         return redirect("suppliers:cabinet")
     return redirect("suppliers:application")
+
+
+def deregistration_matters(supplier: Supplier, applications: list[Application]) -> dict:
+    """The cabinet's deregistration section: the own application for deregistration (2022
+    p.19(1); DER-4) and the matters that outlive a deregistration (2022 p.23; DER-6). A supplier
+    never admitted has none of them, and its pages ask nothing about them."""
+    if not any(a.status == Application.Status.APPROVED for a in applications):
+        return {
+            "registered": False,
+            "deregistration_refusal": "",
+            "deregistrations": [],
+            "open_cases": [],
+        }
+    return {
+        "registered": deregistration_selectors.is_registered(supplier_id=supplier.pk),
+        "deregistration_refusal": deregistration_selectors.own_application_refusal(
+            supplier_id=supplier.pk
+        ),
+        "deregistrations": deregistration_selectors.own_applications_of(supplier_id=supplier.pk),
+        "open_cases": deregistration_selectors.open_cases_against(supplier_id=supplier.pk),
+    }
