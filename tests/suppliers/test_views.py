@@ -269,9 +269,9 @@ def test_documents_are_served_only_to_the_supplier_its_commission_and_operators(
     other_member = UserFactory()
     RoleAssignmentFactory(user=other_member, role=Role.MEMBER, region=almaty)
     client.force_login(own_member)
-    assert client.get(path).status_code == 403, "a draft is not the commission's yet"
+    assert client.get(path).status_code == 404, "a draft is not the commission's yet"
     Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
-    for person, expected in ((own_member, 200), (own_secretary, 200), (other_member, 403)):
+    for person, expected in ((own_member, 200), (own_secretary, 200), (other_member, 404)):
         client.force_login(person)
         assert client.get(path).status_code == expected, person
 
