@@ -149,12 +149,13 @@ def build_world(pki) -> World:
     members_y = [seat.member for seat in composition_y.seats.order_by("pk")]
 
     # Supplier A: registered in region X (register entries), its people and documents.
+    # Consented to publication in its signed Annex 1 (SUP-10): its entries are public.
     approved_a = registered_supplier(
-        admitted_on=today - datetime.timedelta(days=400), region=region_x
+        admitted_on=today - datetime.timedelta(days=400),
+        region=region_x,
+        consent_publication=True,
     )
     supplier_a = approved_a.supplier
-    # Consented to publication in its signed Annex 1 (SUP-10): its entries are public.
-    Application.objects.filter(pk=approved_a.pk).update(consent_publication=True)
     person_a = representative(supplier_a)
     document_a = add_document(approved_a, DocType.FOUNDING_DOCUMENTS, uploaded_by=person_a)
     annex_a = AnnexDocument.objects.create(
@@ -511,20 +512,13 @@ PORTAL: dict[str, Row] = {
     "registers:deregistered": PUBLIC_READ,
     "registers:deregistered-csv": PUBLIC_READ,
     "registers:deregistered-json": PUBLIC_READ,
-    # The entry was written before A's consent to publication: hidden from the public; the
-    # commissions and operators see every entry.
-    "registers:entry": row(
-        {"*": 404}
-        | dict.fromkeys(("member_x", "member_y", "secretary_x", "secretary_y"), 200)
-        | {"operator": 200, "operator_no_code": 200},
-        same(405),
-    ),
+    "registers:entry": PUBLIC_READ,
     "registers:register": PUBLIC_READ,
     "registers:export-csv": PUBLIC_READ,
     "registers:export-json": PUBLIC_READ,
     "registers-api:registers": PUBLIC_READ,
     "registers-api:entries": PUBLIC_READ,
-    "registers-api:supplier": row(same(404), same(405)),  # not published (no consent)
+    "registers-api:supplier": PUBLIC_READ,
     "registers-api:changes": PUBLIC_READ,
     "registers-api:openapi": PUBLIC_READ,
 }
