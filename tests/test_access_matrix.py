@@ -1,4 +1,4 @@
-"""The access matrix (issue 15, item 1; ID-2, ID-3, COM-5): every URL pattern of the portal,
+"""The access matrix (issue 15, item 1; ID-3): every URL pattern of the portal,
 walked from the URL configuration, is requested — GET and POST — as every role, and the answer
 is compared with the table below.
 
@@ -585,7 +585,7 @@ def expected_for(table: Mapping[str, Row], name: str, method: str, role: str) ->
     return per_method.get(role, per_method.get("*"))
 
 
-@pytest.mark.req("ID-2", "ID-3", "COM-5")
+@pytest.mark.req("ID-3")
 def test_every_url_answers_every_role_as_the_table_says(trust_test_pki, settings):
     settings.OPERATOR_REQUIRE_OTP = True
     world = build_world(trust_test_pki)
