@@ -39,7 +39,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from commission import services as commission_services
 from commission.models import AgendaItem, Protocol
 from deregistration.models import ProcurementRegisterCheck
-from deregistration.services.applications import prepare_deregistration_application
+from deregistration.services.applications import (
+    file_deregistration_application,
+    prepare_deregistration_application,
+)
 from deregistration.services.complaints import (
     Upload,
     answer_complaint,
@@ -47,6 +50,7 @@ from deregistration.services.complaints import (
     post_complaint,
     prepare_complaint,
 )
+from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal import deadlines
 from portal.models import RoleAssignment, User
@@ -57,6 +61,8 @@ from tests.deregistration.helpers import registered_supplier
 from tests.factories import RegionFactory
 from tests.helpers.people import make_user
 from tests.suppliers.factories import (  # noqa: F401 (private_media: an autouse fixture)
+    HEAD_IIN,
+    ORTHOPEDIA_BIN,
     ApplicationFactory,
     add_document,
     pdf_bytes,
@@ -154,9 +160,10 @@ def build_world(pki) -> World:
         admitted_on=today - datetime.timedelta(days=400),
         region=region_x,
         consent_publication=True,
+        supplier__identifier=ORTHOPEDIA_BIN,  # its head has keys in the test PKI
     )
     supplier_a = approved_a.supplier
-    person_a = representative(supplier_a)
+    person_a = representative(supplier_a, iin=HEAD_IIN)
     document_a = add_document(approved_a, DocType.FOUNDING_DOCUMENTS, uploaded_by=person_a)
     annex_a = AnnexDocument.objects.create(
         application=approved_a, language="ru", pdf=pdf_bytes(), sha256="a" * 64, revision=0
@@ -175,6 +182,23 @@ def build_world(pki) -> World:
             "confirms_documents": True,
             "consent_personal_data": True,
         },
+    )
+
+    # Filed: signed by A's head with the organisation's key, the case on ground 1 opened.
+    pdf = bytes(deregistration_a.pdf)
+    file_deregistration_application(
+        application=deregistration_a,
+        verified=verify_document(
+            cms=pki.key_for(HEAD_IIN, Purpose.SIGN, ORTHOPEDIA_BIN).sign(pdf),
+            data=pdf,
+            purpose=Purpose.SIGN,
+            signer_user=person_a,
+            role="supplier",
+            expected_iin=HEAD_IIN,
+            expected_bin=ORTHOPEDIA_BIN,
+            binds_organisation=True,
+        ),
+        user=person_a,
     )
 
     # Supplier B: registered in region Y.
@@ -468,9 +492,9 @@ PORTAL: dict[str, Row] = {
     "suppliers:annex-pdf": row(A_DOCUMENTS),
     "suppliers:document": row(A_DOCUMENTS),
     "suppliers:deregistration": row(signed_in(supplier_a=200, supplier_b=200)),
-    "suppliers:deregistration-sign": row(signed_in(**OWN_A)),
-    # Not yet filed, so no case to follow: 404 for A too.
-    "suppliers:deregistration-status": row(signed_in(supplier_a=404, supplier_b=404)),
+    # Filed already: the sign page sends A on to the case's status.
+    "suppliers:deregistration-sign": row(signed_in(supplier_a=MOVED, supplier_b=404)),
+    "suppliers:deregistration-status": row(signed_in(**OWN_A)),
     "suppliers:deregistration-pdf": row(signed_in(**OWN_A)),
     "suppliers:complaints": row(signed_in(supplier_a=200, supplier_b=200)),
     "suppliers:complaint": row(signed_in(**OWN_A)),
