@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -157,14 +157,15 @@ def remove_uploaded_document(request: HttpRequest, application: Application, pk:
 
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """A supporting document, served only to the supplier's people, the commission of the
-    application's region and operators (issue 5, item 4); 403 for anyone else."""
+    application's region and operators (issue 5, item 4); 404 for anyone else, as if it did
+    not exist (issue 15: another supplier's or region's object never answers 403)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     document = get_object_or_404(
         SupportingDocument.objects.select_related("application__supplier"), pk=pk
     )
     if not selectors.may_download(user=request.user, document=document):
-        raise PermissionDenied
+        raise Http404
     # Shown in the browser: the type is the one detected from the content (PDF, JPEG, PNG).
     response = FileResponse(
         document.file.open("rb"),
@@ -186,7 +187,7 @@ def annex_pdf(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
         application_id=pk,
     )
     if not selectors.may_see_application(user=request.user, application=annex.application):
-        raise PermissionDenied
+        raise Http404
     response = FileResponse(
         io.BytesIO(bytes(annex.pdf)),
         content_type="application/pdf",

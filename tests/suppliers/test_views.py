@@ -239,7 +239,8 @@ def test_suppliers_see_the_cabinet_in_the_header_and_others_do_not(client):
 
 def test_documents_are_served_only_to_the_supplier_its_commission_and_operators(client):
     """Issue 5 item 4: the supplier's people, the commission (member or secretary) of the
-    application's region once it is submitted, and operators; 403 for everyone else."""
+    application's region once it is submitted, and operators; 404 for everyone else (issue 15:
+    the answer does not tell that the document exists)."""
     application, user = draft_with_offer()
     document = add_document(application, DocType.DIPLOMA, uploaded_by=user)
     path = reverse("suppliers:document", args=[document.pk])
@@ -247,9 +248,9 @@ def test_documents_are_served_only_to_the_supplier_its_commission_and_operators(
         client,
         {
             (path, ANONYMOUS): SIGN_IN,
-            (path, Role.RECIPIENT): 403,
-            (path, Role.SUPPLIER): 403,  # a representative of another supplier
-            (path, Role.MEMBER): 403,  # a member of no region's commission
+            (path, Role.RECIPIENT): 404,
+            (path, Role.SUPPLIER): 404,  # a representative of another supplier
+            (path, Role.MEMBER): 404,  # a member of no region's commission
             (path, Role.OPERATOR): 200,
         },
     )
@@ -268,9 +269,9 @@ def test_documents_are_served_only_to_the_supplier_its_commission_and_operators(
     other_member = UserFactory()
     RoleAssignmentFactory(user=other_member, role=Role.MEMBER, region=almaty)
     client.force_login(own_member)
-    assert client.get(path).status_code == 403, "a draft is not the commission's yet"
+    assert client.get(path).status_code == 404, "a draft is not the commission's yet"
     Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
-    for person, expected in ((own_member, 200), (own_secretary, 200), (other_member, 403)):
+    for person, expected in ((own_member, 200), (own_secretary, 200), (other_member, 404)):
         client.force_login(person)
         assert client.get(path).status_code == expected, person
 
