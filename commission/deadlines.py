@@ -14,6 +14,14 @@ it is missed. An application awaiting the decision is due
 A signed protocol is due to be published within 1 working day of its signing (2022 p.15, 2020
 p.14; COM-7, ``Protocol.publication_due``). A decided, withdrawn or published case is due
 nothing, so nobody is reminded of it and no report lists it.
+
+A recipient's complaint is due the commission's review within 10 working days of its posting
+(2022 p.21; DER-3, ``Complaint.review_deadline``) while it is posted or on the agenda. A
+deregistration case the commission decides (every ground but the automatic ones) is due its
+decision, with the signing of its protocol, by ``DeregistrationCase.decision_deadline`` (2022
+p.22; DER-4); a case opened by complaints is reminded through its complaints' review deadlines,
+so one deadline is not reminded twice. Such a ``Due`` has no application: it names its complaint
+or its case.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from commission.models import Protocol
+from deregistration.complaints import Complaint
+from deregistration.models import DeregistrationCase
+from deregistration.selectors import is_decided_by_commission, region_of_case
 from portal import deadlines
 from portal.calendar import working_days_in
 from portal.deadlines import Deadline
@@ -44,6 +55,8 @@ class Act(models.TextChoices):
     CHECK = "check", _("members' check of the application")
     DECISION = "decision", _("decision of the commission")
     PUBLICATION = "publication", _("publication of the protocol")
+    COMPLAINT_REVIEW = "complaint_review", _("commission's review of the complaint")
+    CASE_DECISION = "case_decision", _("commission's decision on the deregistration case")
 
 
 class Actor(models.TextChoices):
@@ -59,7 +72,13 @@ ACTORS = {
     Act.CHECK: Actor.COMMISSION,
     Act.DECISION: Actor.COMMISSION,
     Act.PUBLICATION: Actor.SECRETARY,
+    Act.COMPLAINT_REVIEW: Actor.COMMISSION,
+    Act.CASE_DECISION: Actor.COMMISSION,
 }
+
+# Complaints awaiting the commission's review, and the cases awaiting its decision.
+COMPLAINTS_AWAITING_REVIEW = (Complaint.Status.POSTED, Complaint.Status.UNDER_REVIEW)
+CASES_AWAITING_DECISION = (DeregistrationCase.Status.OPEN, DeregistrationCase.Status.UNDER_REVIEW)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,13 +87,16 @@ class Due:
 
     act: Act
     region: Region
-    application: Application
+    # The application the deadline is about; None for a complaint's or a case's deadline.
+    application: Application | None
     deadline: Deadline
     on: datetime.date
     # Working days after ``on`` up to the last day: 1 the working day before, 0 on the day,
     # negative once missed (``Deadline.days_left``).
     days_left: int
     protocol: Protocol | None = None
+    complaint: Complaint | None = None
+    case: DeregistrationCase | None = None
 
     @property
     def label(self) -> str | Promise:
@@ -103,14 +125,29 @@ class Due:
         return max(0, (self.on - self.day).days)
 
     @property
+    def subject(self) -> str:
+        """What the deadline is about: ``application:12``, ``protocol:3``, ``complaint:5`` or
+        ``deregistration_case:4``."""
+        if self.protocol is not None:
+            return f"protocol:{self.protocol.pk}"
+        if self.complaint is not None:
+            return f"complaint:{self.complaint.pk}"
+        if self.case is not None:
+            return f"deregistration_case:{self.case.pk}"
+        assert self.application is not None, "a deadline is about something"
+        return f"application:{self.application.pk}"
+
+    @property
+    def about(self) -> models.Model:
+        """The object the deadline is about (the reminders' ``about``)."""
+        found = self.protocol or self.complaint or self.case or self.application
+        assert found is not None, "a deadline is about something"
+        return found
+
+    @property
     def key(self) -> str:
         """Names this deadline of this case: ``application:12:check:2025-03-31``."""
-        case = (
-            f"protocol:{self.protocol.pk}"
-            if self.protocol is not None
-            else f"application:{self.application.pk}"
-        )
-        return f"{case}:{self.act.value}:{self.day.isoformat()}"
+        return f"{self.subject}:{self.act.value}:{self.day.isoformat()}"
 
 
 def deadlines_due(*, region: Region | None = None, on: datetime.date | None = None) -> list[Due]:
@@ -120,9 +157,14 @@ def deadlines_due(*, region: Region | None = None, on: datetime.date | None = No
     The working days left are counted on one read of the calendar for all of them."""
     on = on or deadlines.today()
     awaited = [*_application_deadlines(region), *_protocol_deadlines(region)]
-    if not awaited:
+    deregistration = [*_complaint_deadlines(region), *_case_deadlines(region)]
+    if not awaited and not deregistration:
         return []
-    calendar = _WorkingDays(on, [deadline.day for _act, _application, deadline, _p in awaited])
+    calendar = _WorkingDays(
+        on,
+        [deadline.day for _act, _application, deadline, _p in awaited]
+        + [deadline.day for _act, _region, deadline, _subject in deregistration],
+    )
     found = [
         Due(
             act=act,
@@ -135,8 +177,25 @@ def deadlines_due(*, region: Region | None = None, on: datetime.date | None = No
         )
         for act, application, deadline, protocol in awaited
     ]
+    found += [
+        Due(
+            act=act,
+            region=subject_region,
+            application=None,
+            deadline=deadline,
+            on=on,
+            days_left=calendar.days_left(deadline.day),
+            complaint=subject if isinstance(subject, Complaint) else None,
+            case=subject if isinstance(subject, DeregistrationCase) else None,
+        )
+        for act, subject_region, deadline, subject in deregistration
+    ]
+    return _in_order(found)
+
+
+def _in_order(found: list[Due]) -> list[Due]:
     order = list(Act)
-    return sorted(found, key=lambda due: (due.day, order.index(due.act), due.application.pk))
+    return sorted(found, key=lambda due: (due.day, order.index(due.act), due.subject))
 
 
 def deadlines_for(*, user: User, on: datetime.date | None = None) -> list[Due]:
@@ -146,8 +205,7 @@ def deadlines_for(*, user: User, on: datetime.date | None = None) -> list[Due]:
         role_assignments__user=user, role_assignments__role__in=COMMISSION_ROLES
     ).distinct()
     found = [due for region in regions for due in deadlines_due(region=region, on=on)]
-    order = list(Act)
-    return sorted(found, key=lambda due: (due.day, order.index(due.act), due.application.pk))
+    return _in_order(found)
 
 
 def overdue_by_region(*, on: datetime.date | None = None) -> list[tuple[Region, list[Due]]]:
@@ -225,6 +283,46 @@ def _protocol_deadlines(region: Region | None) -> Iterable[Awaited]:
             clause=application.edition.clause_for("protocol_publication_working_days"),
         )
         yield Act.PUBLICATION, application, deadline, protocol
+
+
+DeregistrationAwaited = tuple[Act, Region, Deadline, Complaint | DeregistrationCase]
+
+
+def _complaint_deadlines(region: Region | None) -> Iterable[DeregistrationAwaited]:
+    complaints = Complaint.objects.filter(
+        status__in=COMPLAINTS_AWAITING_REVIEW, review_due__isnull=False, case__isnull=False
+    ).select_related("supplier", "supplier__region", "case")
+    if region is not None:
+        complaints = complaints.filter(
+            models.Q(supplier__register_entries__region=region) | models.Q(supplier__region=region)
+        ).distinct()
+    for complaint in complaints:
+        deadline = complaint.review_deadline
+        assert complaint.case is not None and deadline is not None
+        found = region_of_case(complaint.case)
+        if found is not None and (region is None or found.pk == region.pk):
+            yield Act.COMPLAINT_REVIEW, found, deadline, complaint
+
+
+def _case_deadlines(region: Region | None) -> Iterable[DeregistrationAwaited]:
+    cases = (
+        DeregistrationCase.objects.filter(
+            status__in=CASES_AWAITING_DECISION, decision_due__isnull=False
+        )
+        .exclude(source=DeregistrationCase.Source.COMPLAINT)
+        .select_related("supplier", "supplier__region")
+    )
+    if region is not None:
+        cases = cases.filter(
+            models.Q(supplier__register_entries__region=region) | models.Q(supplier__region=region)
+        ).distinct()
+    for case in cases:
+        deadline = case.decision_deadline
+        if deadline is None or not is_decided_by_commission(case):
+            continue
+        found = region_of_case(case)
+        if found is not None and (region is None or found.pk == region.pk):
+            yield Act.CASE_DECISION, found, deadline, case
 
 
 def _region_of(application: Application) -> Region:

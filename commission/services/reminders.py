@@ -46,7 +46,7 @@ def send_deadline_reminders(*, on: datetime.date | None = None) -> int:
                     recipient=Recipient(email=person.email, language=person.language),
                     template=TEMPLATE,
                     context={"due": due, "person": person},
-                    about=due.protocol or due.application,
+                    about=due.about,
                 )
             written += 1
     return written

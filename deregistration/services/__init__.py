@@ -5,6 +5,7 @@ from deregistration.services.applications import (
     DeregistrationApplicationStale,
     file_deregistration_application,
     prepare_deregistration_application,
+    withdraw_deregistration_application,
 )
 from deregistration.services.cases import (
     DeregistrationRefused,
@@ -25,6 +26,7 @@ __all__ = [
     "DeregistrationApplicationStale",
     "file_deregistration_application",
     "prepare_deregistration_application",
+    "withdraw_deregistration_application",
     "DeregistrationRefused",
     "attach_protocol",
     "deregister_supplier",

@@ -9,9 +9,11 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
 
 from deregistration.application_form import form_fields, render_application_form
 from deregistration.models import DeregistrationApplication, DeregistrationCase
@@ -129,6 +131,50 @@ def file_deregistration_application(
                 "decision_due": case.decision_due,
             },
             basis=edition.form("deregistration_application").clause,
+            role=Role.SUPPLIER,
+        )
+    return case
+
+
+def withdraw_deregistration_application(
+    *, application: DeregistrationApplication, user: User
+) -> DeregistrationCase:
+    """The supplier withdraws its own application for deregistration before the commission
+    decides (2022 p.22; DER-4): the case is closed as withdrawn, the supplier stays registered
+    and may apply again. Refused once the commission's vote on the case has begun or it has
+    decided. Who may act for the supplier is the cabinet's rule, checked by its caller."""
+    with transaction.atomic(durable=True):
+        locked = DeregistrationApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.case_id is None:
+            raise DeregistrationRefused(_("This application has not been filed."))
+        case = DeregistrationCase.objects.select_for_update().get(pk=locked.case_id)
+        AgendaItem = apps.get_model("commission", "AgendaItem")  # noqa: N806
+        voting = AgendaItem.objects.filter(
+            deregistration_case_id=case.pk,
+            status__in=[AgendaItem.Status.VOTING, AgendaItem.Status.ADOPTED],
+        ).exists()
+        before = {"status": case.status}
+        try:
+            if voting:
+                raise TransitionNotAllowed("the vote has begun")
+            case.withdraw()
+        except TransitionNotAllowed:
+            raise DeregistrationRefused(
+                _(
+                    "The application can no longer be withdrawn: the commission has begun its "
+                    "vote or decided."
+                ),
+                code="cannot_withdraw",
+            ) from None
+        case.closed_at = timezone.now()
+        case.save(update_fields=["status", "closed_at"])
+        record(
+            actor=user,
+            action="deregistration_case.withdrawn",
+            obj=case,
+            before=before,
+            after={"status": case.status, "application": locked.pk},
+            basis=case.edition.form("deregistration_application").clause,
             role=Role.SUPPLIER,
         )
     return case

@@ -160,7 +160,11 @@ def deregister_supplier(
         if not label:
             raise ValueError("A deregistration names its protocol or the automatic act.")
         entries = close_open_entries(
-            supplier_id=case.supplier_id, on=day, ground=case.ground, protocol=label
+            supplier_id=case.supplier_id,
+            on=day,
+            ground=case.ground,
+            protocol=label,
+            published_protocol=case.protocol,
         )
         case.deregister()
         case.deregistered_on = day

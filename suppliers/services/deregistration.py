@@ -38,3 +38,14 @@ def sign_deregistration(
     return deregistration_services.file_deregistration_application(
         application=application, verified=verified, user=user
     )
+
+
+def withdraw_deregistration(
+    *, application: DeregistrationApplication, user: User
+) -> DeregistrationCase:
+    """Withdraw the filed application for deregistration before the commission decides; the
+    person must have the right to act for the supplier (SUP-2)."""
+    require_rights(user=user, supplier=application.supplier)
+    return deregistration_services.withdraw_deregistration_application(
+        application=application, user=user
+    )

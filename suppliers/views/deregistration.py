@@ -21,7 +21,11 @@ from portal.errors import PortalError
 from portal.pdf import pdf_text
 from suppliers import forms
 from suppliers.selectors.deregistration import deregistration_initial
-from suppliers.services.deregistration import prepare_deregistration, sign_deregistration
+from suppliers.services.deregistration import (
+    prepare_deregistration,
+    sign_deregistration,
+    withdraw_deregistration,
+)
 from suppliers.views.common import acting_bin, cabinet_page
 
 
@@ -127,10 +131,21 @@ def deregistration_status(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     deadline = case.decision_deadline
+    refusal = ""
+    if request.method == "POST":
+        try:
+            withdraw_deregistration(application=application, user=request.user)
+        except PortalError as error:
+            refusal = str(error)
+        else:
+            messages.success(request, _("Your application for deregistration is withdrawn."))
+            return redirect("suppliers:deregistration-status", pk=application.pk)
     return render(
         request,
         "suppliers/deregistration/status.html",
         {
+            "refusal": refusal,
+            "may_withdraw": case.status in (case.Status.OPEN, case.Status.UNDER_REVIEW),
             "application": application,
             "supplier": application.supplier,
             "case": case,

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
+
+if TYPE_CHECKING:
+    from commission.models import Protocol
+    from portal.models import User
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # A same-origin address that the browser fixture answers with axe-core; the portal has no such page.
 AXE_ROUTE = "/__test-only__/axe.min.js"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SIGN_BUTTON = "#eds-sign-button"
+LANGUAGE_COOKIE = "portal_language"
 
 _RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {
@@ -90,3 +98,91 @@ def sign_in_with_eds(page: Page, *, intent: str, signer: str) -> None:
     choose_eds_signer(page, intent=intent, signer=signer)
     page.click("#eds-sign-button")
     page.wait_for_selector(".account__name")
+
+
+# The steps the workspace journeys share (tests/browser/test_workspace.py, test_complaints.py).
+
+
+def origin(page: Page) -> str:
+    match = re.match(r"https?://[^/]+", page.url)
+    assert match, page.url
+    return match.group(0)
+
+
+def choose_language(page: Page, language: str) -> None:
+    page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": origin(page)}])
+
+
+def assert_reflows_at_320(page: Page) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} needs horizontal scrolling at 320 px ({width} px)"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def page_state(page: Page) -> tuple[str, int, int, int]:
+    """What tells one state of a page from another, whatever the language."""
+    return (
+        page.url,
+        page.locator(".error-summary").count(),
+        page.locator(SIGN_BUTTON).count(),
+        page.locator("main form").count(),
+    )
+
+
+def check(page: Page, *, reflow: bool = False) -> None:
+    """axe (WCAG 2.1 AA) on the page as it stands, in Russian; then the same page again in
+    Kazakh, and back to Russian for the journey to go on. A page that a form's POST rendered (an
+    error summary, a signing step) is posted again by the reload: those posts change nothing."""
+    assert page.locator("html").get_attribute("lang") == "ru", page.url
+    assert_accessible(page)
+    if reflow:
+        assert_reflows_at_320(page)
+    state = page_state(page)
+    for language in ("kk", "ru"):
+        choose_language(page, language)
+        page.reload()
+        assert page.locator("html").get_attribute("lang") == language, page.url
+        assert page_state(page) == state, f"{page.url} in {language} is not the same page"
+        if language == "kk":
+            assert_accessible(page)
+            if reflow:
+                assert_reflows_at_320(page)
+
+
+def visit(page: Page, path: str, *, reflow: bool = False) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} -> {response and response.status}"
+    check(page, reflow=reflow)
+
+
+def as_person(page: Page, person: User, *, intent: str = "staff", signer: str = "") -> None:
+    """Sign in as the person does: the EDS sign-in page, their own key in the sandbox NCALayer
+    (ID-3). Cookies are cleared first, the language cookie with them."""
+    page.context.clear_cookies()
+    sign_in_with_eds(page, intent=intent, signer=signer or person.iin)
+    expect(page.locator(".account__name")).to_contain_text(person.full_name.split()[0])
+
+
+def vote_with_the_mouse(page: Page, item_pk: int, *, check_pages: bool = False) -> None:
+    page.goto(f"/workspace/items/{item_pk}/vote/")
+    if check_pages:
+        check(page, reflow=True)
+    page.locator("input[name='choice'][value='for']").check()
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator(".eds-document__text")).to_contain_text("Голос члена комиссии")
+    if check_pages:
+        check(page, reflow=True)
+    page.click(SIGN_BUTTON)
+    expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
+
+
+def sign_the_protocol(page: Page, protocol: Protocol, *, check_pages: bool = False) -> None:
+    page.goto(f"/workspace/protocols/{protocol.pk}/sign/")
+    expect(page.locator(SIGN_BUTTON)).to_be_visible()
+    if check_pages:
+        check(page, reflow=True)
+    page.click(SIGN_BUTTON)
+    expect(page).to_have_url(re.compile(rf"/workspace/protocols/{protocol.pk}/$"))
+    expect(page.locator("main")).to_contain_text("Вы подписали протокол")

@@ -70,7 +70,7 @@ def registered_ortopedia():
 
 @pytest.mark.req("DER-4", "CAL-2")
 @pytest.mark.parametrize("browser_locale", ["ru-RU", "kk-KZ"])
-def test_a_supplier_signs_its_application_for_deregistration(
+def test_a_supplier_signs_its_application_for_deregistration_and_withdraws_it(
     page, live_server, ncalayer_sandbox, commission, browser_locale
 ):
     application = registered_ortopedia()
@@ -112,6 +112,19 @@ def test_a_supplier_signs_its_application_for_deregistration(
         case.decision_due.strftime("%d.%m.%Y")
     )
     visit(page, "/cabinet/")
+
+    # Before the commission decides, the supplier withdraws it and stays registered (DER-4).
+    visit(page, f"/cabinet/deregistration/{prepared.pk}/")
+    page.locator("#withdraw-deregistration").click()
+    expect(page).to_have_url(re.compile(rf"/cabinet/deregistration/{prepared.pk}/$"))
+    expect(page.locator("#withdraw-deregistration")).to_have_count(0)
+    assert_accessible(page)
+    assert_reflows_at_320(page)
+    case.refresh_from_db()
+    assert case.status == DeregistrationCase.Status.WITHDRAWN
+    assert RegisterEntry.objects.filter(
+        supplier=application.supplier, deregistered_on__isnull=True
+    ).exists()
 
 
 @pytest.mark.req("DER-4", "DER-5", "CAL-2")

@@ -33,7 +33,16 @@ from registers.models import RegisterEntry
 from suppliers.models import Application, Offering
 from suppliers.selectors import review_deadline
 from tests.browser import eds_sandbox
-from tests.browser.helpers import assert_accessible, sign_in_with_eds, tab_to
+from tests.browser.helpers import (
+    SIGN_BUTTON,
+    as_person,
+    check,
+    origin,
+    sign_the_protocol,
+    tab_to,
+    visit,
+    vote_with_the_mouse,
+)
 from tests.suppliers.factories import ApplicationFactory
 
 demo_pki = eds_sandbox.demo_pki
@@ -44,8 +53,6 @@ pytestmark = [pytest.mark.browser]
 ASTANA = "710000000"
 # ТОО «Ортопедия Астана», the demo application's supplier; its head Каримов Асхат signs for it.
 HEAD, ORTOPEDIA_BIN = "780623321477", "090440023188"
-SIGN_BUTTON = "#eds-sign-button"
-LANGUAGE_COOKIE = "portal_language"
 
 
 @pytest.fixture
@@ -83,81 +90,6 @@ def application_2020(region) -> Application:
             application=application, classifier_item=ClassifierItem.objects.get(code=code)
         )
     return application
-
-
-def origin(page: Page) -> str:
-    match = re.match(r"https?://[^/]+", page.url)
-    assert match, page.url
-    return match.group(0)
-
-
-def choose_language(page: Page, language: str) -> None:
-    page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": origin(page)}])
-
-
-def assert_reflows_at_320(page: Page) -> None:
-    page.set_viewport_size({"width": 320, "height": 800})
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} needs horizontal scrolling at 320 px ({width} px)"
-    assert_accessible(page)
-    page.set_viewport_size({"width": 1280, "height": 800})
-
-
-def page_state(page: Page) -> tuple[str, int, int, int]:
-    """What tells one state of a page from another, whatever the language."""
-    return (
-        page.url,
-        page.locator(".error-summary").count(),
-        page.locator(SIGN_BUTTON).count(),
-        page.locator("main form").count(),
-    )
-
-
-def check(page: Page, *, reflow: bool = False) -> None:
-    """axe (WCAG 2.1 AA) on the page as it stands, in Russian; then the same page again in
-    Kazakh, and back to Russian for the journey to go on. A page that a form's POST rendered (an
-    error summary, a signing step) is posted again by the reload: those posts change nothing."""
-    assert page.locator("html").get_attribute("lang") == "ru", page.url
-    assert_accessible(page)
-    if reflow:
-        assert_reflows_at_320(page)
-    state = page_state(page)
-    for language in ("kk", "ru"):
-        choose_language(page, language)
-        page.reload()
-        assert page.locator("html").get_attribute("lang") == language, page.url
-        assert page_state(page) == state, f"{page.url} in {language} is not the same page"
-        if language == "kk":
-            assert_accessible(page)
-            if reflow:
-                assert_reflows_at_320(page)
-
-
-def visit(page: Page, path: str, *, reflow: bool = False) -> None:
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} -> {response and response.status}"
-    check(page, reflow=reflow)
-
-
-def as_person(page: Page, person: User, *, intent: str = "staff", signer: str = "") -> None:
-    """Sign in as the person does: the EDS sign-in page, their own key in the sandbox NCALayer
-    (ID-3). Cookies are cleared first, the language cookie with them."""
-    page.context.clear_cookies()
-    sign_in_with_eds(page, intent=intent, signer=signer or person.iin)
-    expect(page.locator(".account__name")).to_contain_text(person.full_name.split()[0])
-
-
-def vote_with_the_mouse(page: Page, item_pk: int, *, check_pages: bool = False) -> None:
-    page.goto(f"/workspace/items/{item_pk}/vote/")
-    if check_pages:
-        check(page, reflow=True)
-    page.locator("input[name='choice'][value='for']").check()
-    page.locator("main form button[type='submit']").click()
-    expect(page.locator(".eds-document__text")).to_contain_text("Голос члена комиссии")
-    if check_pages:
-        check(page, reflow=True)
-    page.click(SIGN_BUTTON)
-    expect(page).to_have_url(re.compile(rf"/workspace/items/{item_pk}/$"))
 
 
 def vote_by_keyboard(page: Page, item_pk: int) -> None:
@@ -199,16 +131,6 @@ def decide_per_kind(page: Page, item: AgendaItem) -> None:
     expect(page.locator(f"#kind-tally-{first}")).to_contain_text("1 за, 0 против")
     expect(page.locator(f"#kind-tally-{second}")).to_contain_text("0 за, 1 против")
     check(page)
-
-
-def sign_the_protocol(page: Page, protocol: Protocol, *, check_pages: bool = False) -> None:
-    page.goto(f"/workspace/protocols/{protocol.pk}/sign/")
-    expect(page.locator(SIGN_BUTTON)).to_be_visible()
-    if check_pages:
-        check(page, reflow=True)
-    page.click(SIGN_BUTTON)
-    expect(page).to_have_url(re.compile(rf"/workspace/protocols/{protocol.pk}/$"))
-    expect(page.locator("main")).to_contain_text("Вы подписали протокол")
 
 
 @pytest.mark.req("COM-2", "COM-3", "COM-4", "COM-5", "COM-6", "COM-7", "SUP-9", "ID-3")

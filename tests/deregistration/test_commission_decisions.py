@@ -76,6 +76,7 @@ def test_a_case_is_voted_its_protocol_signed_and_published_and_the_supplier_dere
         assert entry.deregistered_on == deadlines.today()
         assert entry.deregistration_ground == "own_application"
         assert entry.deregistration_protocol == protocol.label
+        assert entry.deregistration_protocol_url == f"/protocols/{protocol.pk}/"
     assert AuditEvent.objects.filter(
         action="protocol.published", object_id=str(protocol.pk), basis="2022 p.23"
     ).exists()
@@ -197,3 +198,64 @@ def test_a_signed_deregistration_protocol_leaves_the_commission_reports_working(
     assert protocol not in overdue_publications(on=protocol.publication_due)
     late = protocol.publication_due + datetime.timedelta(days=1)
     assert protocol in overdue_publications(on=late)
+
+
+@pytest.mark.req("REG-3", "DER-5")
+def test_the_deregistered_register_links_the_published_protocol(commission, trusted, client):
+    """The register of deregistered suppliers shows the ground and links the protocol itself,
+    whose public address answers with its PDF (2022 p.23)."""
+    application = astana_supplier(admitted_on=ADMITTED, consent_publication=True)
+    case = own_application_case(application)
+    meeting = meeting_on_cases(commission, [case])
+    item = decided(
+        trusted,
+        commission,
+        meeting.items.get(),
+        votes_for=5,
+        proposal=AgendaItem.Proposal.DEREGISTER,
+    )
+    secretary = secretary_of(commission)
+    protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    services.publish_protocol(protocol=protocol, secretary=secretary)
+
+    url = f"/protocols/{protocol.pk}/"
+    entries = RegisterEntry.objects.filter(supplier=application.supplier)
+    assert entries and {entry.deregistration_protocol_url for entry in entries} == {url}
+    page = client.get("/registers/deregistered/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    assert f'href="{url}"' in page.content.decode()
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.req("REG-3")
+def test_an_exit_names_no_address_for_a_protocol_not_published(commission, trusted):
+    """Only a published protocol is linked: an unpublished one's address would answer 404, and
+    an automatic deregistration has no protocol at all."""
+    from registers.services.exits import close_open_entries, published_protocol_url
+
+    application = astana_supplier(admitted_on=ADMITTED)
+    case = own_application_case(application)
+    meeting = meeting_on_cases(commission, [case])
+    item = decided(
+        trusted,
+        commission,
+        meeting.items.get(),
+        votes_for=5,
+        proposal=AgendaItem.Proposal.DEREGISTER,
+    )
+    protocol = services.form_protocol(item=item, secretary=secretary_of(commission))
+    assert published_protocol_url(protocol) == ""
+    assert published_protocol_url(None) == ""
+    entries = close_open_entries(
+        supplier_id=application.supplier_id,
+        on=deadlines.today(),
+        ground="own_application",
+        protocol=protocol.label,
+        published_protocol=protocol,
+    )
+    assert entries
+    assert all(
+        entry.deregistration_protocol_url == ""
+        for entry in RegisterEntry.objects.filter(supplier=application.supplier)
+    )

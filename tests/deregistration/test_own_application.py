@@ -192,3 +192,70 @@ def test_a_supplier_not_registered_is_told_there_is_nothing_to_deregister(client
     response = client.post(reverse("suppliers:deregistration"), FILLED)
     assert response.status_code == 200
     assert not DeregistrationApplication.objects.exists()
+
+
+def filed(client, trust_test_pki) -> DeregistrationApplication:
+    """The head's application for deregistration, prepared and signed through the cabinet."""
+    assert client.post(reverse("suppliers:deregistration"), FILLED).status_code == 302
+    prepared = DeregistrationApplication.objects.get()
+    cms = sign(trust_test_pki, HEAD_IIN, bytes(prepared.pdf), ORTHOPEDIA_BIN)
+    sign_url = reverse("suppliers:deregistration-sign", args=[prepared.pk])
+    assert client.post(sign_url, {"cms": base64.b64encode(cms).decode()}).status_code == 302
+    prepared.refresh_from_db()
+    return prepared
+
+
+@pytest.mark.req("DER-4")
+def test_the_supplier_withdraws_its_application_before_the_decision_and_stays_registered(
+    client, trust_test_pki
+):
+    from portal.audit.models import AuditEvent
+    from registers.models import RegisterEntry
+
+    application, head = registered_head(client)
+    prepared = filed(client, trust_test_pki)
+    status_url = reverse("suppliers:deregistration-status", args=[prepared.pk])
+    page = client.get(status_url).content.decode()
+    assert 'id="withdraw-deregistration"' in page
+
+    # Someone without the right to act for the supplier cannot withdraw it.
+    other = Client()
+    stranger = UserFactory()
+    RoleAssignmentFactory(user=stranger, role=Role.SUPPLIER, organisation_bin="990440000001")
+    sign_in(other, stranger, bin="990440000001")
+    assert other.post(status_url).status_code in (302, 404)
+    assert DeregistrationCase.objects.get().status == DeregistrationCase.Status.OPEN
+
+    response = client.post(status_url)
+    assert response.status_code == 302
+    case = DeregistrationCase.objects.get(pk=prepared.case_id)
+    assert case.status == DeregistrationCase.Status.WITHDRAWN and case.closed_at is not None
+    event = AuditEvent.objects.get(action="deregistration_case.withdrawn", object_id=str(case.pk))
+    assert event.actor == head and "Annex 3" in event.basis
+    assert RegisterEntry.objects.filter(
+        supplier=application.supplier, deregistered_on__isnull=True
+    ).exists()
+    page = client.get(status_url).content.decode()
+    assert 'id="withdraw-deregistration"' not in page
+    # Withdrawn, it is no longer with the commission: the supplier may apply again.
+    assert 'name="email"' in client.get(reverse("suppliers:deregistration")).content.decode()
+    # A second withdrawal is refused with the reason, nothing changes.
+    again = client.post(status_url)
+    assert again.status_code == 200 and "error-summary" in again.content.decode()
+
+
+@pytest.mark.req("DER-4")
+def test_once_the_commission_decided_the_application_cannot_be_withdrawn(client, trust_test_pki):
+    from deregistration.services import withdraw_deregistration_application
+    from portal.errors import PortalError
+
+    application, head = registered_head(client)
+    prepared = filed(client, trust_test_pki)
+    DeregistrationCase.objects.filter(pk=prepared.case_id).update(
+        status=DeregistrationCase.Status.DECIDED, outcome="deregister"
+    )
+    page = client.get(reverse("suppliers:deregistration-status", args=[prepared.pk]))
+    assert 'id="withdraw-deregistration"' not in page.content.decode()
+    with pytest.raises(PortalError):
+        withdraw_deregistration_application(application=prepared, user=head)
+    assert DeregistrationCase.objects.get().status == DeregistrationCase.Status.DECIDED
