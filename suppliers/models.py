@@ -510,6 +510,9 @@ class AnnexDocument(models.Model):
     language = models.CharField(_("language"), max_length=5)
     pdf = models.BinaryField(_("PDF"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The text extracted from ``pdf`` when it was rendered, shown on the sign page beside the
+    # link to the PDF (issue 9, item 8): extracting it again takes about a second a page.
+    text = models.TextField(_("extracted text"), blank=True, default="")
     revision = models.PositiveIntegerField(_("revision of the application data"))
     rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
     signature = models.OneToOneField(

@@ -1,0 +1,19 @@
+"""Celery tasks of the supplier's cabinet: thin, idempotent, started on commit.
+
+They import the services when they run: the services start them, so the import goes one way.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="suppliers.tasks.prepare_annexes", acks_late=True, ignore_result=True)
+def prepare_annexes(*, application_id: int, revision: int) -> int:
+    """Form Annex 1 in each language for the data saved at ``revision`` (issue 9, item 8), so
+    the sign page shows it without rendering. Returns how many forms are ready."""
+    from suppliers import services
+
+    return len(
+        services.prepare_annexes_after_change(application_id=application_id, revision=revision)
+    )
