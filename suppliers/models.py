@@ -212,6 +212,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         blank=True,
         verbose_name=_("sections saved at least once"),
     )
+    # The previous application this draft was filled in from (issue 9, item 7): each section it
+    # carried over is confirmed (saved) by the supplier before the draft can be signed.
+    prefilled_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filled in from"),
+    )
     language = models.CharField(
         _("language of notifications"), max_length=5, default=settings.LANGUAGE_CODE
     )
