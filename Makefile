@@ -62,7 +62,7 @@ bench-registers: $(STAMP) messages
 
 # The pages under load beside a trivial Django view, gunicorn with production settings (issue 12).
 bench-pages: $(STAMP) messages
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py $(BENCH_ARGS)
 
 stop: $(STAMP)
 	$(PY) -c "from portal.embedded_db import stop; stop('$(EMBEDDED_PG_DIR)' or None)"
