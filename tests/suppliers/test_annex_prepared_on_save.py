@@ -126,3 +126,30 @@ def test_an_incomplete_draft_is_not_formed_after_a_save(
     with django_capture_on_commit_callbacks(execute=True):
         save_contacts(application, head)
     assert not application.annexes.exists()
+
+
+@pytest.mark.req("SUP-7")
+def test_the_stored_text_keeps_each_table_row_together_and_in_order(
+    signed_in_head,  # noqa: F811
+):
+    """The text beside the PDF on the sign page reads row by row: each offering's code, name,
+    unit and price come between its number and the next row's (issue 9, item 8)."""
+    from portal.editions import Offer
+    from tests.suppliers.factories import add_rows
+
+    supplier, head = signed_in_head
+    application = complete_application(
+        supplier=supplier, user=head, offers=(Offer.TECHNICAL_AIDS, Offer.SPECIAL_SOCIAL_SERVICES)
+    )
+    add_rows(application, 4)
+    annex = services.prepare_annex(application=application, language="ru", user=head)
+    text = " ".join(annex.text.split())
+    positions = []
+    for offering in application.offerings.select_related("classifier_item").order_by("pk"):
+        price = f"{offering.price:,.2f}".replace(",", "\u00a0").replace(".", ",")
+        start = text.find(offering.characteristics)
+        assert start >= 0, offering.characteristics
+        row = text[start : start + 200]
+        assert price.replace("\u00a0", " ") in row.replace("\u00a0", " "), (price, row)
+        positions.append(start)
+    assert positions == sorted(positions), "rows in the order of the table"
