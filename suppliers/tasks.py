@@ -5,7 +5,12 @@ They import the services when they run: the services start them, so the import g
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from django.dispatch import receiver
+
+from suppliers.signals import draft_changed
 
 
 @shared_task(name="suppliers.tasks.prepare_annexes", acks_late=True, ignore_result=True)
@@ -17,3 +22,9 @@ def prepare_annexes(*, application_id: int, revision: int) -> int:
     return len(
         services.prepare_annexes_after_change(application_id=application_id, revision=revision)
     )
+
+
+@receiver(draft_changed, dispatch_uid="suppliers.tasks.prepare_annexes")
+def start_preparing_annexes(*, application_id: int, revision: int, **_kwargs: Any) -> None:
+    """On the commit of a change of a draft: form its Annex 1 in a worker (issue 9, item 8)."""
+    prepare_annexes.delay(application_id=application_id, revision=revision)

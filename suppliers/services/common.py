@@ -17,6 +17,7 @@ from suppliers.models import (
 )
 from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible
 from suppliers.services.notifications import notify_status_change
+from suppliers.signals import draft_changed
 
 # --- helpers ---
 
@@ -75,12 +76,12 @@ def mark_changed(application: Application, section: str | None = None) -> None:
         fields.append("sections_saved")
     application.save(update_fields=fields)
     # Annex 1 of the data as they are now is formed after the commit, not while the supplier
-    # waits on the sign page (issue 9, item 8).
-    from suppliers import tasks
-
+    # waits on the sign page (issue 9, item 8): ``suppliers.tasks`` receives the signal.
     application_id, revision = application.pk, application.revision
     transaction.on_commit(
-        lambda: tasks.prepare_annexes.delay(application_id=application_id, revision=revision),
+        lambda: draft_changed.send(
+            sender=Application, application_id=application_id, revision=revision
+        ),
         robust=True,  # the save stands even if the broker is away: the sign page forms it then
     )
 
