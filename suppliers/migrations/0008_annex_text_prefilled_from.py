@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('suppliers', '0007_supplier_chosen_offers'),
+        ("suppliers", "0007_supplier_chosen_offers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annexdocument',
-            name='text',
-            field=models.TextField(blank=True, default='', verbose_name='extracted text'),
+            model_name="annexdocument",
+            name="text",
+            field=models.TextField(blank=True, default="", verbose_name="extracted text"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='prefilled_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='suppliers.application', verbose_name='filled in from'),
+            model_name="application",
+            name="prefilled_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="suppliers.application",
+                verbose_name="filled in from",
+            ),
         ),
     ]
