@@ -62,7 +62,7 @@ bench-registers: $(STAMP) messages
 
 # The pages under load beside a trivial Django view, gunicorn with production settings (issue 12).
 bench-pages: $(STAMP) messages
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py $(BENCH_ARGS)
 
 # The parsers of untrusted input fuzzed with Hypothesis (tests/fuzz/, issue 15): each fuzzer runs
 # for about FUZZ_SECONDS (100; a round of examples may run past it, never past 2 min) or FUZZ_EXAMPLES examples, under a memory limit (FUZZ_MEMORY_KB);

@@ -3,7 +3,11 @@
 Renders the form from a plain context (no database: only WeasyPrint and the templates are timed)
 in Kazakh and Russian with a growing list of offerings, and prints, for each, the time of the
 first render in the process (WeasyPrint import, fonts), the median of the following ones, the
-number of pages and the size of the PDF.
+number of pages, the size of the PDF and the time to extract its text (``portal.pdf.pdf_text``).
+
+Both happen once per edit, in the task started on its commit (``suppliers.tasks.prepare_annexes``,
+issue 9 item 8), which stores the PDF with its text: the sign page then only reads them.
+``bench/pages.py`` times the sign page's first visit after an edit.
 """
 
 from __future__ import annotations
@@ -82,12 +86,13 @@ def main() -> None:
     django.setup()
     from pypdf import PdfReader
 
+    from portal.pdf import pdf_text
     from suppliers.annex.render import render_context
 
     started = time.perf_counter()
     render_context(context(language="kk", offerings=1))
     print(f"first render in the process (imports, fonts): {time.perf_counter() - started:.2f} s")
-    print(f"{'language':<9}{'offerings':>10}{'median s':>10}{'pages':>7}{'KB':>8}")
+    print(f"{'language':<9}{'offerings':>10}{'median s':>10}{'pages':>7}{'KB':>8}{'text s':>8}")
     for offerings in args.offerings:
         for language in ("kk", "ru"):
             timings, pdf = [], b""
@@ -96,9 +101,12 @@ def main() -> None:
                 pdf = render_context(context(language=language, offerings=offerings))
                 timings.append(time.perf_counter() - started)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            started = time.perf_counter()
+            pdf_text(pdf)
+            extraction = time.perf_counter() - started
             print(
                 f"{language:<9}{offerings:>10}{statistics.median(timings):>10.2f}"
-                f"{pages:>7}{len(pdf) / 1024:>8.0f}"
+                f"{pages:>7}{len(pdf) / 1024:>8.0f}{extraction:>8.2f}"
             )
 
 

@@ -43,6 +43,8 @@ BENCH_SECRET_KEY = "bench-pages-only-key-not-for-any-real-deployment-0123456789a
 os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
 CEILING = "/bench/ceiling/"
 SMALL_BIN, LARGE_BIN = "100440000014", "090540000013"
+# The drafts loaded (application and user ids by size), edited by ``first_visits_after_edit``.
+DRAFTS: dict[str, tuple[int, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def load_data(private_dir: Path) -> dict[str, str]:
         )
         session.create()
         sessions[size] = session.session_key
+        DRAFTS[size] = (application.pk, user.pk)
     return sessions
 
 
@@ -290,6 +293,8 @@ def _wrk_seconds(text: str) -> float:
 def measure(port: int, sessions: dict[str, str], args) -> list[tuple[Page, Run, Run]]:
     results = []
     for page in PAGES:
+        if args.only and args.only.lower() not in page.label.lower():
+            continue
         key = sessions.get(page.session, "")
         status, body = get(port, page.path, key)
         if status != 200:
@@ -306,6 +311,53 @@ def measure(port: int, sessions: dict[str, str], args) -> list[tuple[Page, Run, 
             flush=True,
         )
     return results
+
+
+def first_visits_after_edit(port: int, sessions: dict[str, str], *, edits: int) -> None:
+    """The sign page's first visit after each edit (issue 9, item 8; issue 12, item 3).
+
+    Each edit saves the contacts section through the service, as the page does; its commit
+    starts the task that forms Annex 1 in both languages (``suppliers.tasks.prepare_annexes``),
+    which this process runs as the worker would (eagerly, timed: "edit → form ready"). Then the
+    sign page is asked once, as the supplier's first visit after the edit, and timed."""
+    from portal.celery import app
+    from portal.models import User
+    from suppliers import services
+    from suppliers.models import Application, Section
+
+    app.conf.task_always_eager = True  # this process is the worker
+    print()
+    print(f"Sign page, first visit after an edit ({edits} edits per size)")
+    print(f"{'size':<8}{'edit → form ready, median s':>30}{'first visit p50 ms':>20}{'max ms':>9}")
+    for size in ("small", "large"):
+        application_id, user_id = DRAFTS[size]
+        user = User.objects.get(pk=user_id)
+        ready, visits = [], []
+        for n in range(edits):
+            application = Application.objects.select_related("supplier").get(pk=application_id)
+            started = time.perf_counter()
+            services.save_section(
+                application=application,
+                section=Section.CONTACTS,
+                data={
+                    "mobile_phone": "+77011234567",
+                    "email": f"edit{n}@bench.example",
+                    "phone": "+77172123456",
+                    "fax": "",
+                    "website": "",
+                },
+                user=user,
+            )
+            ready.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            status, _body = get(port, "/cabinet/application/sign/", sessions[size])
+            visits.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise SystemExit(f"the sign page answered {status} after an edit")
+        print(
+            f"{size:<8}{statistics.median(ready):>30.2f}"
+            f"{statistics.median(visits):>20.1f}{max(visits):>9.1f}"
+        )
 
 
 def report(results: list[tuple[Page, Run, Run]], *, client: str) -> None:
@@ -338,6 +390,8 @@ def main() -> None:
     parser.add_argument("-c", type=int, default=8, help="connections kept busy")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--warmup", type=int, default=4)
+    parser.add_argument("--only", default="", help="only the pages whose label contains this")
+    parser.add_argument("--edits", type=int, default=5, help="edits before a first sign visit")
     args = parser.parse_args()
 
     import django
@@ -361,6 +415,8 @@ def main() -> None:
             print(f"Serving with gunicorn ({args.workers} workers) on 127.0.0.1:{port} …")
             server = start_server(port=port, url=url, private_dir=private_dir, workers=args.workers)
             results = measure(port, sessions, args)
+            if not args.only or args.only.lower() in "sign page":
+                first_visits_after_edit(port, sessions, edits=args.edits)
         finally:
             if server is not None:
                 os.killpg(server.pid, signal.SIGTERM)

@@ -212,6 +212,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         blank=True,
         verbose_name=_("sections saved at least once"),
     )
+    # The previous application this draft was filled in from (issue 9, item 7): each section it
+    # carried over is confirmed (saved) by the supplier before the draft can be signed.
+    prefilled_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filled in from"),
+    )
     language = models.CharField(
         _("language of notifications"), max_length=5, default=settings.LANGUAGE_CODE
     )
@@ -510,6 +520,9 @@ class AnnexDocument(models.Model):
     language = models.CharField(_("language"), max_length=5)
     pdf = models.BinaryField(_("PDF"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The text extracted from ``pdf`` when it was rendered, shown on the sign page beside the
+    # link to the PDF (issue 9, item 8): extracting it again takes about a second a page.
+    text = models.TextField(_("extracted text"), blank=True, default="")
     revision = models.PositiveIntegerField(_("revision of the application data"))
     rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
     signature = models.OneToOneField(

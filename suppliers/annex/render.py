@@ -32,11 +32,10 @@ from portal.calendar import ALMATY
 from portal.editions import Edition, Offer, SupplierKind, edition_by_code
 from portal.pdf import render_pdf
 from suppliers.amounts import money
-from suppliers.selectors.registration import legal_address_of, region_of_address
+from suppliers.selectors.registration import legal_address_of, region_of_address, state_name_of
 from suppliers.selectors.state_values import (
     day_text,
     iso_date,
-    localised,
     state_value,
 )
 
@@ -409,26 +408,16 @@ def _state_data(
     # them, never retyped by the supplier (SUP-7); what the supplier entered only where not.
     legal_address = legal_address_of(supplier, application=application, records=records)
     name_code = "full_and_short_name" if supplier.is_legal_entity else "full_name"
-    named_by = records.get(holder_of(name_code, supplier_kind=supplier.kind) or "")
-    name = ""
-    if named_by is not None and named_by.found:
-        name = (
-            localised(named_by.data, "full_name", language)
-            if supplier.is_legal_entity
-            else state_value("full_name", named_by.data, language=language)
-        )
-    name = name or supplied.get(name_code, "")
-    person_name = "" if supplier.is_legal_entity else name
+    entered = supplied.get(name_code, "")
+    person_name = (
+        ""
+        if supplier.is_legal_entity
+        else state_name_of(supplier, language=language, records=records, trade_name=False)
+        or entered
+    )
     # An individual entrepreneur is named as the register of entrepreneurs has the business,
     # when it has a name for it (issue 9, item 7); the person's own name is then on the EDS line.
-    if supplier.kind == SupplierKind.INDIVIDUAL_ENTREPRENEUR:
-        register = records.get(
-            holder_of("entrepreneur_registration", supplier_kind=supplier.kind) or ""
-        )
-        trade_name = (
-            (register.data.get("trade_name") or "").strip() if register and register.found else ""
-        )
-        name = trade_name or name
+    name = state_name_of(supplier, language=language, records=records) or entered
     return {
         "items": items,
         "legal_address": legal_address,

@@ -48,6 +48,7 @@ from suppliers.selectors.registration import (
     legal_address_of,
     region_of_address,
     registered_region,
+    state_name_of,
 )
 from suppliers.selectors.rows import (
     addresses_of,
@@ -117,6 +118,7 @@ __all__ = [
     "filing_edition",
     "has_accepted_offer",
     "legal_address_of",
+    "state_name_of",
     "identify_offer",
     "may_act_as",
     "may_act_for",

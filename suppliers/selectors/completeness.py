@@ -79,6 +79,7 @@ def completeness_problems(
         check = _SECTION_CHECKS.get(section)
         if check is not None:
             problems.extend(check(application, on))
+        problems.extend(_prefill_problems(application, section))
     problems.extend(_document_problems(application, on))
     order = {section: n for n, section in enumerate(sections_for(application))}
     return sorted(problems, key=lambda p: order.get(p.section, len(order)))
@@ -89,8 +90,47 @@ def _section_problems(application: Application, section: str, on: datetime.date)
         return [p for p in completeness_problems(application, on=on) if p.section == section]
     check = _SECTION_CHECKS.get(section)
     problems = list(check(application, on)) if check is not None else []
+    problems.extend(_prefill_problems(application, section))
     problems.extend(p for p in _document_problems(application, on) if p.section == section)
     return problems
+
+
+# The sections whose answers a new draft takes from the previous application
+# (``suppliers.services.sections.prefill_from_previous``); the state data are asked again and
+# documents and consents are never carried over.
+PREFILLED_SECTIONS = frozenset(
+    {
+        Section.OFFERS,
+        Section.CONTACTS,
+        Section.BANK_DETAILS,
+        Section.OFFERINGS,
+        Section.ADDRESSES,
+        Section.STAFF,
+        Section.PLACES,
+        Section.DEPARTMENT,
+        Section.MATERIAL_RESOURCES,
+        Section.SPECIALISTS,
+    }
+)
+
+
+def _prefill_problems(application: Application, section: str) -> list[Problem]:
+    """A section filled in from the previous application counts only once the supplier has
+    checked and saved it (issue 9, item 7): what was true then is not signed unseen."""
+    if (
+        application.prefilled_from_id is None
+        or section not in PREFILLED_SECTIONS
+        or section in application.sections_saved
+    ):
+        return []
+    return [
+        Problem(
+            section,
+            "main",
+            _("Check “%(section)s” and save it: it was filled in from your previous application.")
+            % {"section": Section(section).label},
+        )
+    ]
 
 
 # --- the checks of each section (used by completeness_problems) ---

@@ -17,12 +17,13 @@ from functools import lru_cache
 from egov_gateway.coverage import holder_of
 from egov_gateway.models import StateRecord
 from egov_gateway.selectors import current_state_data
-from portal.editions import Edition, edition_for
+from portal.editions import Edition, SupplierKind, edition_for
 from portal.models import Region
 from portal.request_cache import once_per_request
 from suppliers.models import Application, Supplier
 from suppliers.selectors.acting import draft_of
 from suppliers.selectors.rows import supplied_items_of
+from suppliers.selectors.state_values import localised, state_value
 
 LEGAL_ADDRESS = "legal_address"
 _OBLAST_WORD = r"(?:обл\w*|region)"
@@ -52,6 +53,38 @@ def legal_address_of(
         (s for s in supplied_items_of(application) if s.item_code == LEGAL_ADDRESS), None
     )
     return entered.value.strip() if entered else ""
+
+
+def state_name_of(
+    supplier: Supplier,
+    *,
+    language: str,
+    records: Mapping[str, StateRecord] | None = None,
+    trade_name: bool = True,
+) -> str:
+    """The supplier's name as the state systems give it, "" where none does: a legal entity's
+    full name (ГБД ЮЛ), a person's full name (ГБД ФЛ) and, for an individual entrepreneur with
+    ``trade_name``, the name the register of entrepreneurs has for the business when it has one
+    (issue 9, item 7). Annex 1 prints it and the cabinet's header shows it, in place of the name
+    typed on the start page. ``records``: the state's answers to read (by default the latest)."""
+    if records is None:
+        records = current_state_data(identifier=supplier.identifier)
+    code = "full_and_short_name" if supplier.is_legal_entity else "full_name"
+    named_by = records.get(holder_of(code, supplier_kind=supplier.kind) or "")
+    name = ""
+    if named_by is not None and named_by.found:
+        name = (
+            localised(named_by.data, "full_name", language)
+            if supplier.is_legal_entity
+            else state_value("full_name", named_by.data, language=language)
+        )
+    if trade_name and supplier.kind == SupplierKind.INDIVIDUAL_ENTREPRENEUR:
+        register = records.get(
+            holder_of("entrepreneur_registration", supplier_kind=supplier.kind) or ""
+        )
+        if register is not None and register.found:
+            name = (register.data.get("trade_name") or "").strip() or name
+    return name
 
 
 def registered_region(

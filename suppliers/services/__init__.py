@@ -33,6 +33,7 @@ from suppliers.services.notifications import notify_status_change
 from suppliers.services.sections import save_section, start_application
 from suppliers.services.submission import (
     prepare_annex,
+    prepare_annexes_after_change,
     submit_application,
     withdraw_application,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "completeness_problems",
     "notify_status_change",
     "prepare_annex",
+    "prepare_annexes_after_change",
     "refresh_state_data",
     "remove_document",
     "remove_orphan_documents",

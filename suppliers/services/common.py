@@ -4,6 +4,8 @@ the last-change marks and the status e-mail.
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from deregistration.eligibility import admission_eligibility
 from egov_gateway.eds.services import VerifiedDocument, verify_document
 from egov_gateway.eds.signer import Purpose
@@ -15,6 +17,7 @@ from suppliers.models import (
 )
 from suppliers.services.errors import NotAuthorised, NotEditable, NotEligible
 from suppliers.services.notifications import notify_status_change
+from suppliers.signals import draft_changed
 
 # --- helpers ---
 
@@ -72,6 +75,15 @@ def mark_changed(application: Application, section: str | None = None) -> None:
         application.sections_saved = [*application.sections_saved, section]
         fields.append("sections_saved")
     application.save(update_fields=fields)
+    # Annex 1 of the data as they are now is formed after the commit, not while the supplier
+    # waits on the sign page (issue 9, item 8): ``suppliers.tasks`` receives the signal.
+    application_id, revision = application.pk, application.revision
+    transaction.on_commit(
+        lambda: draft_changed.send(
+            sender=Application, application_id=application_id, revision=revision
+        ),
+        robust=True,  # the save stands even if the broker is away: the sign page forms it then
+    )
 
 
 def notify_status(application: Application, event) -> None:

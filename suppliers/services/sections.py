@@ -117,6 +117,7 @@ def prefill_from_previous(*, application: Application) -> Application | None:
     for name in PREFILLED_FIELDS:
         setattr(application, name, getattr(previous, name))
     application.offers = [offer for offer in previous.offers if offer in allowed]
+    application.prefilled_from = previous
     application.save()
     for related in ("offerings", "addresses", "specialists", "supplied_state_items"):
         for row in getattr(previous, related).all():

@@ -11,6 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from portal.audit import services as audit
 from portal.models import Role, User
+from portal.pdf import pdf_text
 from suppliers import selectors
 from suppliers.models import (
     AnnexDocument,
@@ -66,16 +67,24 @@ def prepare_annex(
 
     with translation.override(language):
         pdf = bytes(render_annex1(application, language=language))  # before the transaction
+    # The text shown beside the PDF on the sign page, extracted from these very bytes once.
+    text = pdf_text(pdf)
     with transaction.atomic(durable=True):
         locked = lock_application(application)
         require_draft(locked)
         if locked.revision != application.revision:
             raise StaleAnnex()
+        # The task started on the save and the supplier's own request may form the same
+        # revision at once: the first one stored is the one shown and signed.
+        existing = selectors.prepared_annexes(locked).get(language)
+        if existing is not None:
+            return existing
         annex = AnnexDocument.objects.create(
             application=locked,
             language=language,
             pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(),
+            text=text,
             revision=locked.revision,
         )
         audit.record(
@@ -92,6 +101,26 @@ def prepare_annex(
             role=Role.SUPPLIER if user else "",
         )
     return annex
+
+
+def prepare_annexes_after_change(*, application_id: int, revision: int) -> list[AnnexDocument]:
+    """Form Annex 1 in every language for the data saved at ``revision``, ahead of the visit to
+    the sign page (issue 9, item 8; issue 12: the page then only reads). Started on the commit
+    of each change (:func:`suppliers.services.common.mark_changed`); does nothing for a draft
+    changed again since (a later run forms that), no longer a draft, or not yet complete.
+    Running it twice forms each language once."""
+    application = Application.objects.select_related("supplier").filter(pk=application_id).first()
+    if application is None or application.revision != revision:
+        return []
+    if application.status != Application.Status.DRAFT or completeness_problems(application):
+        return []
+    prepared = []
+    try:
+        for language in application.edition.annex_languages:
+            prepared.append(prepare_annex(application=application, language=language))
+    except (StaleAnnex, ApplicationIncomplete, SupplierActionError):
+        return prepared  # changed meanwhile: the run started by that change forms it
+    return prepared
 
 
 def submit_application(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from portal.access import holds_role
 from portal.models import Role
+from suppliers.selectors import state_name_of
 
 register = template.Library()
 
@@ -14,6 +16,14 @@ register = template.Library()
 def is_supplier_representative(user) -> bool:
     """Whether the header shows "Supplier cabinet": the person holds a supplier role."""
     return holds_role(user, Role.SUPPLIER)
+
+
+@register.simple_tag
+def supplier_name(supplier) -> str:
+    """The name the cabinet's header shows: the state's name of the supplier where a state
+    system gives one (issue 9, item 7), else the name typed on the start page."""
+    language = (get_language() or "kk")[:2]
+    return state_name_of(supplier, language=language) or supplier.name
 
 
 def field_anchor(bound_field) -> str:

@@ -106,7 +106,8 @@ def sign(request: HttpRequest) -> HttpResponse:
         data=bytes(annex.pdf),
         title=_("Application for admission and registration on the portal (Annex 1)"),
         organisation_bin=acting_bin(supplier),
-        text=pdf_text(bytes(annex.pdf)),
+        # Extracted from these bytes when they were formed (older forms: extracted now).
+        text=annex.text or pdf_text(bytes(annex.pdf)),
         pdf_url=reverse("suppliers:annex-pdf", args=[application.pk, annex.pk]),
         button_label=_("Sign and submit the application"),
         hidden_fields={"annex": str(annex.pk), "language": language},
@@ -160,7 +161,10 @@ def sign(request: HttpRequest) -> HttpResponse:
 
 
 def _prepare_annexes(request: HttpRequest, application: Application) -> HttpResponse:
-    """Form Annex 1 in each language for the data as they are now (SUP-7), then show it."""
+    """Form Annex 1 in each language for the data as they are now (SUP-7), then show it.
+
+    The task started when the data were saved has usually formed both already (issue 9, item 8):
+    then this only reads them; what it has not formed yet is formed here."""
     try:
         for code in services.ANNEX_LANGUAGES:
             services.prepare_annex(application=application, language=code, user=request.user)

@@ -18,7 +18,13 @@ from tests.suppliers.factories import (  # noqa: F401 (fixture)
     complete_application,
     private_media,
 )
-from tests.suppliers.test_views import draft_with_offer, html, section_url, sign_in_for
+from tests.suppliers.test_views import (
+    accept_offer_without_signature,
+    draft_with_offer,
+    html,
+    section_url,
+    sign_in_for,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rows")]
 
@@ -130,3 +136,30 @@ def test_an_entrepreneur_without_a_name_in_the_register_is_named_as_a_person():
     context = annex1_context(application, language="ru")
 
     assert context["supplier"]["name"] == "Тестов Алихан Ерланұлы"
+
+
+@pytest.mark.req("SUP-3", "SUP-4")
+def test_the_cabinet_header_names_the_supplier_as_the_state_does(client):
+    """The name typed on the start page is replaced in the header by the state's, in the
+    language of the page, once a state system gives one (issue 9, item 7)."""
+    application = complete_application()
+    supplier = application.supplier
+    type(supplier).objects.filter(pk=supplier.pk).update(name="typed at the start")
+    accept_offer_without_signature(supplier, application.created_by)
+    sign_in_for(client, supplier, application.created_by)
+
+    client.cookies.load({"portal_language": "ru"})
+    for path in (reverse("suppliers:cabinet"), reverse("suppliers:application")):
+        response = client.get(path)
+        assert response.status_code == 200, response.get("Location")
+        page = html(response)
+        assert "ТОО «Тест»" in page, path
+        assert "typed at the start" not in page, path
+    client.cookies.load({"portal_language": "kk"})
+    page = html(client.get(section_url("contacts")))
+    assert "«Тест» ЖШС" in page
+
+    StateRecord.objects.filter(identifier=supplier.identifier, source="gbd_ul").update(
+        found=False, data={}
+    )
+    assert "typed at the start" in html(client.get(reverse("suppliers:cabinet")))
