@@ -494,7 +494,10 @@ PORTAL: dict[str, Row] = {
     "suppliers:deregistration": row(signed_in(supplier_a=200, supplier_b=200)),
     # Filed already: the sign page sends A on to the case's status.
     "suppliers:deregistration-sign": row(signed_in(supplier_a=MOVED, supplier_b=404)),
-    "suppliers:deregistration-status": row(signed_in(**OWN_A)),
+    # A's POST withdraws its own application for deregistration and shows the page again.
+    "suppliers:deregistration-status": row(
+        signed_in(**OWN_A), signed_in(supplier_a=MOVED, supplier_b=404)
+    ),
     "suppliers:deregistration-pdf": row(signed_in(**OWN_A)),
     "suppliers:complaints": row(signed_in(supplier_a=200, supplier_b=200)),
     "suppliers:complaint": row(signed_in(**OWN_A)),
