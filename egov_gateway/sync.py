@@ -228,7 +228,7 @@ def _copy_raw(cursor: Any, feed: RawLinesFeed, tally: _Tally) -> None:
                 copy.write(chunk)
                 tally.seen(chunk.count(b"\n"))
     except psycopg.DataError as exc:
-        line = re.search(r"line (\d+)", exc.diag.context or "")
+        line = re.search(r"COPY egov_sync_staging, line (\d+)", exc.diag.context or "")
         where = f" line {line.group(1)}" if line else ""
         raise MalformedAnswer(
             f"{feed.label}{where}: {exc.diag.message_primary or exc}", source=feed.name
