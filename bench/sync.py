@@ -258,6 +258,12 @@ def main() -> None:
             ):
                 print(f"Timing: {label} …", flush=True)
                 results[label] = _run_child(name, database=database, directory=directory)
+                if name == "full":
+                    # A week passes before the next run: autovacuum has visited the 900,000
+                    # new rows by then (hint bits, visibility map). Not timed.
+                    with connection.cursor() as cursor:
+                        cursor.execute("VACUUM ANALYZE egov_gateway_statelisting")
+                    connection.close()
         finally:
             connection.creation.destroy_test_db(database, verbosity=0)
     _report(results, sizes)

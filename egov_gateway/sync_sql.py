@@ -239,8 +239,9 @@ def apply(cursor, params: dict) -> dict:
     touched = _execute(cursor, REMOVE, params)
     for change, statement in (("relisted", RELIST), ("changed", CHANGE), ("new", INSERT)):
         touched += _execute(cursor, statement, {**params, "change": change})
-    if touched:
-        # Fresh statistics, or the joins below (and the next run) plan for a stale table.
+    if touched > max(1000, params.get("previously_listed", 0) // 10):
+        # Fresh statistics after a large change, or the next run plans for a stale table (a few
+        # changes are not worth sampling a million-row table for; autovacuum follows anyway).
         _execute(cursor, "ANALYZE egov_gateway_statelisting")
     events = {params["listed_event"]: _execute(cursor, EVENTS_LISTED, params)}
     if params["removed_event"]:
