@@ -308,9 +308,7 @@ def _sync(
         if not_objects:
             raise MalformedAnswer(f"{not_objects} line(s) are not JSON objects", source=plan.source)
         _check_mass_removal(counts, allow=allow_mass_removal, source=plan.source)
-        counts.update(
-            sql.apply(cursor, {**params, "previously_listed": counts["previously_listed"]})
-        )
+        counts.update(sql.apply(cursor, params, counts=counts))
     return counts
 
 

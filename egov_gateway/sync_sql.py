@@ -234,12 +234,14 @@ def compare(cursor, params: dict, *, watched_scope: bool, raw: bool = False) -> 
     return counts
 
 
-def apply(cursor, params: dict) -> dict:
-    """Apply the differences and emit the change events for watched BINs/IINs."""
-    touched = _execute(cursor, REMOVE, params)
+def apply(cursor, params: dict, *, counts: dict) -> dict:
+    """Apply the differences ``compare`` counted and emit the change events for watched
+    BINs/IINs. A kind of change with nothing to do costs no statement (each reads the staging)."""
+    touched = _execute(cursor, REMOVE, params) if counts["removed"] else 0
     for change, statement in (("relisted", RELIST), ("changed", CHANGE), ("new", INSERT)):
-        touched += _execute(cursor, statement, {**params, "change": change})
-    if touched > max(1000, params.get("previously_listed", 0) // 10):
+        if counts[change]:
+            touched += _execute(cursor, statement, {**params, "change": change})
+    if touched > max(1000, counts["previously_listed"] // 10):
         # Fresh statistics after a large change, or the next run plans for a stale table (a few
         # changes are not worth sampling a million-row table for; autovacuum follows anyway).
         _execute(cursor, "ANALYZE egov_gateway_statelisting")
