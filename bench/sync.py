@@ -9,8 +9,10 @@ database (``test_<name>``, created and dropped here):
 * for scale, the persons register asked about the watched natural persons,
 * and, as the floor, a plain PostgreSQL COPY of the same file into a bare table.
 
-Each timed step runs in its own process, so its peak RSS is its own. Targets on 2 cores: full
-sync ≤ 60 s, unchanged re-run ≤ 20 s, peak RSS ≤ 500 MB.
+Each timed step runs in its own process, so its peak RSS is its own. Targets (issue 12), against
+the floor measured in the same run: full sync ≤ 3× the floor, unchanged re-run ≤ 1.5×, peak RSS
+≤ 150 MB. Only the sync is timed: the deregistration that listens to its
+``state_changes_recorded`` signal is disconnected here (``make bench-deregistration`` times it).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
-TARGETS = {"full sync": 60.0, "unchanged re-run": 20.0}
-RSS_TARGET_MB = 500
+FLOOR = "plain COPY (floor)"
+TARGETS = {"full sync": 3.0, "unchanged re-run": 1.5}  # times the floor
+RSS_TARGET_MB = 150
 NAMES = ["Медтехника", "Ортопед-Сервис", "Шипа", "Реабилитация", "Көмек", "Жол", "Денсаулық"]
 
 
@@ -137,6 +140,11 @@ def phase(name: str, *, database: str, directory: Path) -> dict:
     settings.STATE_SOURCES_BACKEND = "sandbox"
     settings.SANDBOX_STATE_DIR = str(directory)
     settings.STATE_SYNC_PROGRESS_EVERY = 250_000
+    if os.environ.get("BENCH_SYNC_TRACE"):  # each SQL statement's time, on stderr
+        import logging
+
+        logging.basicConfig(stream=sys.stderr, format="    %(message)s")
+        logging.getLogger("egov_gateway.sync_sql").setLevel(logging.DEBUG)
     if name == "floor":
         connection.ensure_connection()
         started = time.perf_counter()
@@ -152,8 +160,10 @@ def phase(name: str, *, database: str, directory: Path) -> dict:
             (rows,) = cursor.fetchone()
         return {"wall": time.perf_counter() - started, "rows": rows, "rss": _peak_rss_mb()}
 
-    from egov_gateway.sync import sync_source
+    from egov_gateway.sync import state_changes_recorded, sync_source
 
+    # The sync alone: deregistration's own receiver would run its tasks eagerly in this process.
+    state_changes_recorded.disconnect(dispatch_uid="deregistration.send_tasks_for_run")
     source = "gbd_fl" if name == "persons" else "rnu"
 
     def progress(source: str, fetched: int) -> None:
@@ -244,10 +254,16 @@ def main() -> None:
                 ("full", "full sync"),
                 ("rerun", "unchanged re-run"),
                 ("persons", "persons register"),
-                ("floor", "plain COPY (floor)"),
+                ("floor", FLOOR),
             ):
                 print(f"Timing: {label} …", flush=True)
                 results[label] = _run_child(name, database=database, directory=directory)
+                if name == "full":
+                    # A week passes before the next run: autovacuum has visited the 900,000
+                    # new rows by then (hint bits, visibility map). Not timed.
+                    with connection.cursor() as cursor:
+                        cursor.execute("VACUUM ANALYZE egov_gateway_statelisting")
+                    connection.close()
         finally:
             connection.creation.destroy_test_db(database, verbosity=0)
     _report(results, sizes)
@@ -255,16 +271,22 @@ def main() -> None:
 
 def _report(results: dict, sizes: dict) -> None:
     print()
-    print(f"{'step':<22}{'rows':>11}{'wall s':>9}{'rows/s':>11}{'peak RSS MB':>13}  target")
+    floor = results[FLOOR]["wall"]
+    print(
+        f"{'step':<22}{'rows':>11}{'wall s':>9}{'× floor':>9}{'rows/s':>11}{'peak RSS MB':>13}"
+        "  target"
+    )
     worst = True
     for label, r in results.items():
         target = TARGETS.get(label)
-        within = (target is None or r["wall"] <= target) and r["rss"] <= RSS_TARGET_MB
+        ratio = r["wall"] / floor
+        within = (target is None or ratio <= target) and r["rss"] <= RSS_TARGET_MB
         worst = worst and within
-        target_text = f"≤ {target:.0f} s, ≤ {RSS_TARGET_MB} MB" if target else ""
+        target_text = f"≤ {target}× floor, ≤ {RSS_TARGET_MB} MB" if target else ""
         print(
-            f"{label:<22}{r['rows']:>11,}{r['wall']:>9.1f}{r['rows'] / r['wall']:>11,.0f}"
-            f"{r['rss']:>13.0f}  {target_text}{'' if within else '  MISSED'}"
+            f"{label:<22}{r['rows']:>11,}{r['wall']:>9.1f}{ratio:>9.2f}"
+            f"{r['rows'] / r['wall']:>11,.0f}{r['rss']:>13.0f}  {target_text}"
+            f"{'' if within else '  MISSED'}"
         )
     full = results["full sync"]["counts"]
     print(

@@ -112,10 +112,11 @@ class StateListing(models.Model):
     class Meta:
         verbose_name = _("state listing")
         verbose_name_plural = _("state listings")
+        # The BIN/IIN first: the key also serves every look-up by BIN/IIN (the sync's events
+        # from the watched identifiers, RDM-1's is_listed), so no second index is maintained.
         constraints = [
-            models.UniqueConstraint(fields=["source", "identifier"], name="unique_state_listing"),
+            models.UniqueConstraint(fields=["identifier", "source"], name="unique_state_listing"),
         ]
-        indexes = [models.Index(fields=["identifier"], name="statelisting_identifier")]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.identifier}"

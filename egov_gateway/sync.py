@@ -7,7 +7,8 @@ or read marks its run failed and applies nothing, so "no answer" is never "not l
 
 The fetched rows are streamed into a temporary table with COPY and compared with the listings
 in SQL (``sync_sql``: fingerprints, one full join, bulk writes of what differs), so a
-million-row register is never held in memory nor handled row by row in Python.
+million-row register is never held in memory nor handled row by row in Python. A register kept
+as JSON Lines (``RawLinesFeed``) is streamed as bytes: its lines are parsed only in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.dispatch import Signal
@@ -30,7 +33,7 @@ from egov_gateway.errors import MalformedAnswer, SourceError
 from egov_gateway.models import StateChangeEvent, SyncRun
 from egov_gateway.selectors import registered_identifiers
 from egov_gateway.sources import entrepreneurs, gbd_fl, gbd_ul, rnu, samruk
-from egov_gateway.sources.base import FeedSource, LookupSource
+from egov_gateway.sources.base import FeedSource, LookupSource, RawLinesFeed
 from egov_gateway.sources.registry import feed_source, lookup_source
 from portal.audit import services as audit
 from portal.editions import edition_for
@@ -194,10 +197,11 @@ class _Tally:
     without_identifier: int = 0
     every: int = dataclasses.field(default_factory=conf.progress_every)
 
-    def seen(self) -> None:
-        self.fetched += 1
-        if self.progress and self.fetched % self.every == 0:
-            self.progress(self.source, self.fetched)
+    def seen(self, rows: int = 1) -> None:
+        before, self.fetched = self.fetched, self.fetched + rows
+        if self.progress:  # every multiple of ``every`` passed, also within one raw chunk
+            for step in range(before // self.every + 1, self.fetched // self.every + 1):
+                self.progress(self.source, step * self.every)
 
     def counts(self) -> dict:
         return {"fetched": self.fetched, "without_identifier": self.without_identifier}
@@ -212,6 +216,23 @@ def _rows(
     if plan.scope == REGISTER:
         return _register_rows(feed or feed_source(plan.source), tally)
     return _watched_rows(plan, lookup_source(plan.source), _asked(plan), tally)
+
+
+def _copy_raw(cursor: Any, feed: RawLinesFeed, tally: _Tally) -> None:
+    """Stream a JSON Lines register into the staging table as it is; PostgreSQL reads each
+    line's BIN/IIN. A line that is not JSON stops the COPY and fails the run (SYNC-3)."""
+    cursor.execute(sql.raw_staging(feed.identifier_key))
+    try:
+        with cursor.cursor.copy(sql.COPY_RAW) as copy:
+            for chunk in feed.raw_chunks():
+                copy.write(chunk)
+                tally.seen(chunk.count(b"\n"))
+    except psycopg.DataError as exc:
+        line = re.search(r"COPY egov_sync_staging, line (\d+)", exc.diag.context or "")
+        where = f" line {line.group(1)}" if line else ""
+        raise MalformedAnswer(
+            f"{feed.label}{where}: {exc.diag.message_primary or exc}", source=feed.name
+        ) from exc
 
 
 def _register_rows(feed: FeedSource, tally: _Tally) -> Iterator[tuple[str, str | None]]:
@@ -264,12 +285,17 @@ def _sync(
         )
         # Sorts and hash joins over a million rows stay in memory (this transaction only).
         cursor.execute("SELECT set_config('work_mem', %s, true)", [conf.sync_work_mem()])
-        cursor.execute(sql.STAGING)
-        rows = _rows(plan, tally, feed)
+        register = (feed or feed_source(plan.source)) if plan.scope == REGISTER else None
+        raw = isinstance(register, RawLinesFeed)
         started = time.perf_counter()
-        with cursor.cursor.copy("COPY egov_sync_staging (identifier, payload) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        if isinstance(register, RawLinesFeed):
+            _copy_raw(cursor, register, tally)
+        else:
+            cursor.execute(sql.STAGING)
+            rows = _rows(plan, tally, register)
+            with cursor.cursor.copy(sql.COPY_ROWS) as copy:
+                for row in rows:
+                    copy.write_row(row)
         logger.info(
             "%s: %s rows fetched in %.1f s",
             plan.source,
@@ -277,9 +303,12 @@ def _sync(
             time.perf_counter() - started,
         )
         counts = tally.counts()
-        counts.update(sql.compare(cursor, params, watched_scope=plan.scope == WATCHED))
+        counts.update(sql.compare(cursor, params, watched_scope=plan.scope == WATCHED, raw=raw))
+        not_objects = counts.pop("not_objects", 0)
+        if not_objects:
+            raise MalformedAnswer(f"{not_objects} line(s) are not JSON objects", source=plan.source)
         _check_mass_removal(counts, allow=allow_mass_removal, source=plan.source)
-        counts.update(sql.apply(cursor, params))
+        counts.update(sql.apply(cursor, params, counts=counts))
     return counts
 
 

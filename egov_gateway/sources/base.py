@@ -71,6 +71,22 @@ class FeedSource(Protocol):
     def feed(self) -> Iterator[StateAnswer]: ...
 
 
+@runtime_checkable
+class RawLinesFeed(Protocol):
+    """A register kept as JSON Lines, one object per entry, that the sync can stage as it is.
+
+    The weekly sync streams ``raw_chunks()`` (the file's bytes) straight into PostgreSQL and reads
+    each entry's BIN/IIN from its ``identifier_key`` there, so no Python object is built per line
+    (issue 12). ``label`` names the file in error messages (``rnu.jsonl line 7: …``).
+    """
+
+    name: str
+    identifier_key: str
+    label: str
+
+    def raw_chunks(self) -> Iterator[bytes]: ...
+
+
 def require_identifier(value: Any, *, source: str, what: str = "BIN/IIN") -> str:
     """A 12-digit BIN/IIN from an answer, or MalformedAnswer."""
     text = str(value or "").strip()

@@ -132,9 +132,25 @@ class JsonLinesRnu:
     """The register from a JSON Lines file, one OWS item per line (the sandbox format)."""
 
     name = NAME
+    identifier_key = "supplier_biin"  # read by the sync in SQL (``RawLinesFeed``)
+    chunk_size = 1 << 20
 
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    def raw_chunks(self) -> Iterator[bytes]:
+        """The file as it is, in chunks, for the sync to stage without parsing it here."""
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            raise SourceNotConfigured(f"no register file {self.path}", source=NAME) from None
+        with handle:
+            while chunk := handle.read(self.chunk_size):
+                yield chunk
 
     def feed(self) -> Iterator[RnuEntry]:
         now = datetime.datetime.now(datetime.UTC)
