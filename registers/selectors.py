@@ -509,7 +509,13 @@ class EntryDetails:
 
 def entry_details(entry: RegisterEntry) -> EntryDetails:
     application = entry.application
-    offerings = list(application.offerings.select_related("classifier_item").order_by("pk"))
+    # Only the kinds the entry lists: where each kind is decided on its own (edition 2020), the
+    # kinds refused are not offered under the register (REG-1; E20-3).
+    offerings = list(
+        application.offerings.filter(classifier_item__code__in=list(entry.kinds))
+        .select_related("classifier_item")
+        .order_by("pk")
+    )
     addresses = list(application.addresses.select_related("region").order_by("pk"))
     contacts = {
         "phone": application.phone,
