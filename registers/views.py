@@ -17,7 +17,6 @@ from registers import protocols as protocol_selectors
 from registers import selectors
 from registers.http import conditional
 from registers.models import RegisterEntry
-from suppliers.selectors import classifier_items_for
 
 
 def _rows(entries: list[RegisterEntry]) -> list[dict]:
@@ -108,7 +107,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     context.update(
         {
             "register": item,
-            "kinds": selectors.kind_choices(classifier_items_for(offers=item.register.offers)),
+            "kinds": selectors.register_kind_choices(item),
             "public": public,
             "csv_url": reverse("registers:export-csv", args=[code]) + "?" + query,
             "json_url": reverse("registers:export-json", args=[code]) + "?" + query,

@@ -70,3 +70,26 @@ def test_an_unknown_language_sets_no_cookie(client):
     response = client.get(reverse("portal:language"), {"language": "xx", "next": "/about/"})
     assert response["Location"] == "/about/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_filters_choices_are_kept_by_the_process_for_a_while(client, settings):
+    """A search page reads the regions and the classifier once a minute, not on every visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registers import selectors
+
+    entry = make_entry(name="Ортопед Әлем")
+    url = reverse("registers:register", args=[entry.register])
+    settings.REGISTERS_CHOICES_SECONDS = 60
+    selectors.forget_choices()
+    try:
+        with CaptureQueriesContext(connection) as first:
+            html = client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as second:
+            again = client.get(url).content.decode()
+        assert len(second) == len(first) - 2
+        assert again == html  # the same regions and kinds offered
+        assert entry.region.name in again
+    finally:
+        selectors.forget_choices()
