@@ -9,6 +9,7 @@ from registers.urls import protocol_urlpatterns as public_protocol_pages
 portal_patterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("language/", views.switch_language, name="language"),
     path("sign-in/", views.OperatorSignInView.as_view(), name="sign-in"),
     path("sign-in/code/", views.OperatorCodeView.as_view(), name="sign-in-code"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
@@ -29,6 +33,36 @@ def not_found(request, exception=None):
 def server_error(request):
     """The page for 500 (``handler500``)."""
     return render(request, "500.html", status=500)
+
+
+@require_safe
+def switch_language(request: HttpRequest) -> HttpResponseRedirect:
+    """The language switcher's target (every page's header): sets the language cookie and goes
+    back to the page it was chosen on, a same-site address only (anything else goes home).
+
+    A GET, so that the switcher needs no CSRF token: the public pages then set no cookie at all
+    and a CDN or a shared cache can keep them. Choosing a language changes nothing but the
+    visitor's own cookie; this answer itself is never cached."""
+    back = request.GET.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("portal:home")
+    response = HttpResponseRedirect(back)
+    code = request.GET.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def home(request):

@@ -57,6 +57,9 @@ class RegisterEntry(models.Model):
     # ``register_entry_copies`` and, for a supplier's new name, ``supplier_name_to_entries``):
     # the supplier's name and BIN/IIN, the classifier codes the application offers (with their
     # groups) and the application's consent to publication (SUP-10), as signed in Annex 1.
+    # Where the edition decides each kind on its own (2020 p.8, p.14; E20-3) the commission's
+    # service names the classifier codes of the kinds admitted at the insert, and only those
+    # offerings (with their groups) are copied: a refused kind is in no entry (REG-1).
     name = models.CharField(_("name"), max_length=500, blank=True, editable=False)
     name_search = models.GeneratedField(
         expression=models.Func(
@@ -127,11 +130,15 @@ class RegisterEntry(models.Model):
                                 SELECT c.code FROM suppliers_offering o
                                   JOIN portal_classifieritem c ON c.id = o.classifier_item_id
                                  WHERE o.application_id = NEW.application_id
+                                   AND (coalesce(cardinality(NEW.kinds), 0) = 0
+                                        OR c.code = ANY(NEW.kinds))
                                 UNION
                                 SELECT p.code FROM suppliers_offering o
                                   JOIN portal_classifieritem c ON c.id = o.classifier_item_id
                                   JOIN portal_classifieritem p ON p.id = c.parent_id
                                  WHERE o.application_id = NEW.application_id
+                                   AND (coalesce(cardinality(NEW.kinds), 0) = 0
+                                        OR c.code = ANY(NEW.kinds))
                             ) AS codes ORDER BY code
                         );
                     END IF;

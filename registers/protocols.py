@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from commission.models import Protocol, ProtocolSignature
+from commission.models import AgendaItem, Protocol, ProtocolSignature
 
 PAGE_SIZE = 25
 
@@ -24,14 +26,59 @@ def last_publication() -> datetime.datetime | None:
     return published_protocols().aggregate(last=Max("published_at"))["last"]
 
 
+MATTER_ADMISSION = "admission"
+MATTER_REFUSAL = "refusal"
+MATTER_DEREGISTRATION = "deregistration"
+MATTERS: dict[str, Promise] = {
+    MATTER_ADMISSION: _("Admission"),
+    MATTER_REFUSAL: _("Refusal of admission"),
+    MATTER_DEREGISTRATION: _("Deregistration"),
+}
+
+
+@dataclass(frozen=True)
+class ProtocolRow:
+    """A published protocol as the list shows it: the supplier it decides on and its matter
+    (admission, refusal or deregistration — of a complaint's case or any other ground)."""
+
+    protocol: Protocol
+    supplier_name: str
+    matter: str
+
+    @property
+    def matter_label(self) -> Promise:
+        return MATTERS[self.matter]
+
+
+def matter_of(protocol: Protocol) -> str:
+    if protocol.item.deregistration_case_id is not None:
+        return MATTER_DEREGISTRATION
+    if protocol.decision == AgendaItem.Proposal.REFUSE:
+        return MATTER_REFUSAL
+    return MATTER_ADMISSION
+
+
+def supplier_name_of(protocol: Protocol) -> str:
+    item = protocol.item
+    if item.deregistration_case is not None:
+        return item.deregistration_case.supplier.name
+    if item.application is not None:
+        return item.application.supplier.name
+    return ""
+
+
 @dataclass
 class ProtocolsPage:
-    rows: list[Protocol]
+    rows: list[ProtocolRow]
     next_cursor: str
 
 
 def protocols_page(*, region: int | None = None, cursor: str = "") -> ProtocolsPage:
-    protocols = published_protocols().select_related("commission__region")
+    protocols = published_protocols().select_related(
+        "commission__region",
+        "item__application__supplier",
+        "item__deregistration_case__supplier",
+    )
     if region:
         protocols = protocols.filter(commission__region_id=region)
     if cursor:
@@ -52,7 +99,17 @@ def protocols_page(*, region: int | None = None, cursor: str = "") -> ProtocolsP
     if more and rows and rows[-1].published_at is not None:
         raw = json.dumps({"t": rows[-1].published_at.isoformat(), "i": rows[-1].pk}).encode()
         next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return ProtocolsPage(rows=rows, next_cursor=next_cursor)
+    return ProtocolsPage(
+        rows=[
+            ProtocolRow(
+                protocol=protocol,
+                supplier_name=supplier_name_of(protocol),
+                matter=matter_of(protocol),
+            )
+            for protocol in rows
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 def published_protocol(pk: int) -> Protocol:

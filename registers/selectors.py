@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -396,8 +397,44 @@ def iterate_values(entries: QuerySet[RegisterEntry], *, sort: str) -> Iterator[d
 # --- choices for the filters ---
 
 
+# The filters' choices (regions, the classifier) are reference data that change a few times a
+# year: each web process keeps them for ``REGISTERS_CHOICES_SECONDS`` (as long as a shared cache
+# keeps the page itself, ``REGISTERS_CACHE_SECONDS``), which spares every search page two of its
+# queries. 0 reads them afresh every time (the tests).
+_choices: dict[tuple, tuple[float, object]] = {}
+
+
+def _kept(key: tuple, make):
+    from django.conf import settings
+
+    seconds = float(getattr(settings, "REGISTERS_CHOICES_SECONDS", 60))
+    moment = time.monotonic()
+    found = _choices.get(key)
+    if found is not None and moment - found[0] < seconds:
+        return found[1]
+    value = make()
+    if seconds > 0:
+        _choices[key] = (moment, value)
+    return value
+
+
+def forget_choices() -> None:
+    """Read the filters' choices afresh on the next page of this process."""
+    _choices.clear()
+
+
 def region_choices() -> list[Region]:
-    return list(Region.objects.filter(is_active=True).order_by("kato"))
+    return _kept(("regions",), lambda: list(Region.objects.filter(is_active=True).order_by("kato")))
+
+
+def register_kind_choices(register: RegisterOfEdition) -> list[KindGroup]:
+    """The filter's kinds of goods and services for a register, kept like the regions."""
+    from suppliers.selectors import classifier_items_for
+
+    return _kept(
+        ("kinds", register.edition.code, register.code),
+        lambda: kind_choices(classifier_items_for(offers=register.register.offers)),
+    )
 
 
 @dataclass
@@ -509,7 +546,13 @@ class EntryDetails:
 
 def entry_details(entry: RegisterEntry) -> EntryDetails:
     application = entry.application
-    offerings = list(application.offerings.select_related("classifier_item").order_by("pk"))
+    # Only the kinds the entry lists: where each kind is decided on its own (edition 2020), the
+    # kinds refused are not offered under the register (REG-1; E20-3).
+    offerings = list(
+        application.offerings.filter(classifier_item__code__in=list(entry.kinds))
+        .select_related("classifier_item")
+        .order_by("pk")
+    )
     addresses = list(application.addresses.select_related("region").order_by("pk"))
     contacts = {
         "phone": application.phone,
@@ -647,6 +690,7 @@ __all__ = [
     "entry_for",
     "feed_watermark",
     "filtered_entries",
+    "forget_choices",
     "ground_text",
     "history_of",
     "is_published",
@@ -656,6 +700,7 @@ __all__ = [
     "last_change",
     "published_condition",
     "region_choices",
+    "register_kind_choices",
     "register_by_code",
     "register_name",
     "registers",

@@ -7,7 +7,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from commission.models import Protocol
@@ -17,7 +20,6 @@ from registers import protocols as protocol_selectors
 from registers import selectors
 from registers.http import conditional
 from registers.models import RegisterEntry
-from suppliers.selectors import classifier_items_for
 
 
 def _rows(entries: list[RegisterEntry]) -> list[dict]:
@@ -36,6 +38,33 @@ def _rows(entries: list[RegisterEntry]) -> list[dict]:
     ]
 
 
+def _option(value: object, label: str, *, selected: bool) -> str:
+    return format_html(
+        '<option value="{}"{}>{}</option>', value, mark_safe(" selected") if selected else "", label
+    )
+
+
+def region_options(regions, *, chosen: int | None) -> SafeString:
+    """The region filter's options as HTML, built in Python (a template loop over them costs
+    more than the page's queries)."""
+    return mark_safe("".join(_option(r.pk, r.name, selected=chosen == r.pk) for r in regions))
+
+
+def kind_options(kinds: list[selectors.KindGroup], *, chosen: str) -> SafeString:
+    """The kind filter's options, grouped by the classifier's groups, as HTML."""
+    parts: list[str] = []
+    for group in kinds:
+        code, name = group.group.code, group.group.name
+        if not group.items:
+            parts.append(_option(code, name, selected=chosen == code))
+            continue
+        parts.append(format_html('<optgroup label="{}">', name))
+        parts.append(_option(code, _("All: %(name)s") % {"name": name}, selected=chosen == code))
+        parts.extend(_option(i.code, i.name, selected=chosen == i.code) for i in group.items)
+        parts.append("</optgroup>")
+    return mark_safe("".join(parts))
+
+
 def _page_context(request: HttpRequest, *, filters: selectors.Filters, page, base_url: str):
     number = page.page_number
     next_url = ""
@@ -50,6 +79,7 @@ def _page_context(request: HttpRequest, *, filters: selectors.Filters, page, bas
         "next_url": next_url,
         "first_url": base_url + "?" + urlencode(filters.as_query()),
         "regions": selectors.region_choices(),
+        "region_options": region_options(selectors.region_choices(), chosen=filters.region),
         "sorts": selectors.SORTS,
         "statuses": selectors.STATUSES,
         "csv_url": "",
@@ -105,10 +135,12 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     base_url = reverse("registers:register", args=[code])
     context = _page_context(request, filters=filters, page=page, base_url=base_url)
     query = urlencode(filters.as_query())
+    kinds = selectors.register_kind_choices(item)
     context.update(
         {
             "register": item,
-            "kinds": selectors.kind_choices(classifier_items_for(offers=item.register.offers)),
+            "kinds": kinds,
+            "kind_options": kind_options(kinds, chosen=filters.kind),
             "public": public,
             "csv_url": reverse("registers:export-csv", args=[code]) + "?" + query,
             "json_url": reverse("registers:export-json", args=[code]) + "?" + query,

@@ -314,8 +314,20 @@ def _decide(
             application=application,
             admitted_on=decided_on,
             admission_protocol=protocol.label,
+            kinds=admitted_kind_codes(protocol.item),
         )
         for register in registers
+    )
+
+
+def admitted_kind_codes(item: AgendaItem) -> list[str]:
+    """The classifier codes of the kinds admitted by the item's decision where each kind is
+    decided on its own (2020 p.8, p.14; E20-3): the register entries list only those (REG-1).
+    Empty for a decision on the whole application (the entry then lists every offering)."""
+    if not item.decided_per_kind:
+        return []
+    return sorted(
+        {kind.offering.classifier_item.code for kind in selectors.kinds_of(item) if kind.admitted}
     )
 
 

@@ -354,6 +354,7 @@ LOGGING = {
 # it off), whether the first X-Forwarded-For address is the client (only behind a trusted
 # proxy), and the change feed's settle margin behind the oldest writing transaction.
 REGISTERS_CACHE_SECONDS = env.int("REGISTERS_CACHE_SECONDS", default=60)
+REGISTERS_CHOICES_SECONDS = env.int("REGISTERS_CHOICES_SECONDS", default=60)
 REGISTERS_RATE_LIMIT = env.int("REGISTERS_RATE_LIMIT", default=600)
 REGISTERS_RATE_WINDOW_SECONDS = env.int("REGISTERS_RATE_WINDOW_SECONDS", default=60)
 RATE_LIMIT_TRUST_FORWARDED = env.bool("RATE_LIMIT_TRUST_FORWARDED", default=False)

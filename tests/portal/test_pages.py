@@ -91,7 +91,7 @@ def test_language_switcher_offers_each_language_in_its_own_name(client):
     html = client.get(reverse("portal:home")).content.decode()
     for code, own_name in [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]:
         assert re.search(rf'value="{code}" lang="{code}"[^>]*>{own_name}</button>', html)
-    assert f'action="{reverse("set_language")}" method="post"' in html
+    assert f'action="{reverse("portal:language")}" method="get"' in html
 
 
 @pytest.mark.django_db

@@ -9,11 +9,18 @@ import pytest
 from django.urls import reverse
 
 from commission import services
+from commission.models import AgendaItem
 from registers.models import RegisterEntry
 from suppliers.models import Application
 from tests.commission.conftest import commission, demo_pki, trusted  # noqa: F401
 from tests.commission.helpers import decided, open_meeting
 from tests.commission.test_protocols import secretary_of, sign_all
+from tests.deregistration.helpers import astana_supplier, meeting_on_cases
+from tests.deregistration.test_complaint_review import (  # noqa: F401
+    ADMITTED,
+    posted_complaint,
+    private_media,
+)
 
 
 @pytest.mark.req("COM-7", "REG-1", "REG-2")
@@ -54,3 +61,38 @@ def test_a_published_protocol_is_listed_with_its_signatures_and_its_entry_links_
     assert f'href="{pdf_url}"' in entry_page
     register_page = client.get(reverse("registers:register", args=[entry.register]))
     assert entry.name in register_page.content.decode()
+
+
+def row_of(page: str, label: str) -> str:
+    """The table row of the protocol ``label`` in the list's HTML."""
+    start = page.index(label)
+    return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+
+@pytest.mark.req("COM-7", "DER-5")
+def test_the_list_names_the_supplier_and_the_matter_and_holds_a_complaints_deregistration(
+    commission,  # noqa: F811
+    trusted,  # noqa: F811
+    private_media,  # noqa: F811
+    client,
+):
+    secretary = secretary_of(commission)
+    meeting = open_meeting(commission)
+    item = decided(trusted, commission, meeting.items.get(), votes_for=5)
+    admission = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
+    admission = services.publish_protocol(protocol=admission, secretary=secretary)
+
+    supplier = astana_supplier(admitted_on=ADMITTED).supplier
+    complaint = posted_complaint(trusted, supplier)
+    case_item = meeting_on_cases(commission, [complaint.case]).items.get()
+    decided(trusted, commission, case_item, votes_for=5, proposal=AgendaItem.Proposal.DEREGISTER)
+    exit_protocol = sign_all(trusted, services.form_protocol(item=case_item, secretary=secretary))
+    exit_protocol = services.publish_protocol(protocol=exit_protocol, secretary=secretary)
+
+    page = client.get(reverse("protocols:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = row_of(page, admission.label)
+    assert item.application.supplier.name in row and ">Admission<" in row
+    row = row_of(page, exit_protocol.label)
+    assert supplier.name in row and ">Deregistration<" in row
+    assert reverse("protocols:detail", args=[exit_protocol.pk]) in row
+    assert client.get(reverse("protocols:detail", args=[exit_protocol.pk])).status_code == 200
