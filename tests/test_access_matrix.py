@@ -474,6 +474,7 @@ PORTAL: dict[str, Row] = {
     "portal:sign-in-code": row(same(MOVED)),  # no password step pending: back to sign-in
     "portal:sign-out": row(POST_ONLY, same(MOVED)),
     "set_language": row(same(MOVED)),
+    "portal:language": row(same(MOVED), same(405)),  # the header's switch: a GET, then back
     "eds:sign-in": PUBLIC,
     "eds:check": row({"anonymous": SIGN_IN, "*": 200}, {"anonymous": SIGN_IN, "*": MOVED}),
     # The supplier cabinet (SUP-2 … SUP-10): for representatives of a supplier.
