@@ -11,6 +11,17 @@ import pytest
 from celery import current_app
 
 
+def database_url(settings_dict: dict) -> str:
+    """The URL of the test database for a subprocess's TEST_DATABASE_URL, also when it is reached
+    through a socket directory (the embedded server of `make test`): a path is no URL host, so
+    it goes as libpq's ``host`` parameter."""
+    host, port = settings_dict["HOST"] or "", settings_dict["PORT"] or ""
+    user, name = settings_dict["USER"], settings_dict["NAME"]
+    if host.startswith("/"):
+        return f"postgres://{user}@:{port}/{name}?host={host}"
+    return f"postgres://{user}@{host}:{port}/{name}"
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as sock:

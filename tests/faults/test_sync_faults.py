@@ -25,6 +25,7 @@ from egov_gateway.sync import sync_source
 from portal.audit.models import AuditEvent
 from portal.audit.verify import verify_chain
 from tests.egov_gateway.servers import rnu_item
+from tests.faults.conftest import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,10 +98,7 @@ def test_a_sync_killed_in_the_middle_applies_nothing_and_its_rerun_applies_once(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "PYTHONPATH": str(ROOT),
-        "TEST_DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
+        "TEST_DATABASE_URL": database_url(database),
         "STATE_SOURCES_BACKEND": "gateway",
         "GOSZAKUP_OWS_URL": settings.GOSZAKUP_OWS_URL,
         "GOSZAKUP_OWS_TOKEN": settings.GOSZAKUP_OWS_TOKEN,

@@ -21,6 +21,7 @@ from django.db import connection
 
 from suppliers import services, tasks
 from suppliers.models import Application, DocType, SupportingDocument
+from tests.faults.conftest import database_url
 from tests.faults.test_sync_faults import wait_until
 from tests.faults.test_vote_connection_lost import backend_waiting_for_a_lock, second_connection
 from tests.suppliers.factories import (  # noqa: F401 (fixture)
@@ -92,10 +93,7 @@ def test_a_file_left_by_an_upload_killed_before_its_commit_is_removed_by_the_swe
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "PYTHONPATH": str(ROOT),
             "PRIVATE_MEDIA_ROOT": str(private_media),
-            "TEST_DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-                f"{database['NAME']}"
-            ),
+            "TEST_DATABASE_URL": database_url(database),
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
