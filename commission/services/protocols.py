@@ -22,6 +22,7 @@ from egov_gateway.eds.signer import Purpose
 from portal import deadlines
 from portal.audit.services import record
 from portal.editions import Edition
+from portal.lost_connection import CONNECTION_LOST, stored_after_lost_connection
 from portal.models import Role, User
 from registers.models import RegisterEntry
 from suppliers.models import Application
@@ -212,14 +213,40 @@ def _capacity_of(protocol: Protocol, signer: User) -> str:
     )
 
 
-@transaction.atomic(durable=True)
+class PublicationNotSaved(CommissionActionError):
+    """The connection to the database was lost while the protocol was being published."""
+
+    code = "publication_not_saved"
+    message = _(
+        "The protocol could not be published: the connection to the database was lost. Nothing "
+        "was published; please publish it again."
+    )
+
+
 def publish_protocol(*, protocol: Protocol, secretary: User) -> Protocol:
     """The secretary publishes the signed protocol on the portal (2022 p.15; COM-7). The
     application is decided — approved, or refused with the reasons (p.16; SUP-9) — the supplier
     is e-mailed, and on admission it enters every register that fits its kind and offers
     (p.17; REG-1) with the protocol's number and date. The protocol of a deregistration case
     gives the decision its effect: the supplier is deregistered with the protocol's number and
-    date, or the case is closed (2022 p.23; DER-5, REG-3)."""
+    date, or the case is closed (2022 p.23; DER-5, REG-3).
+
+    The publication is stored whole or not at all: where the database connection breaks in the
+    middle, either it was published (the commit came through) or ``PublicationNotSaved`` says
+    nothing was, and publishing again is safe."""
+    try:
+        return _publish(protocol, secretary)
+    except CONNECTION_LOST as lost:
+        published = stored_after_lost_connection(
+            Protocol.objects.filter(pk=protocol.pk, status=Protocol.Status.PUBLISHED).first
+        )
+        if published is None:
+            raise PublicationNotSaved(detail=f"database connection lost: {lost}") from lost
+        return published
+
+
+@transaction.atomic(durable=True)
+def _publish(protocol: Protocol, secretary: User) -> Protocol:
     protocol = (
         Protocol.objects.select_for_update(of=("self",))
         .select_related(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from egov_gateway.eds.services import verify_document
 from egov_gateway.eds.signer import Purpose
 from portal.audit.services import record
 from portal.editions import Edition
+from portal.lost_connection import CONNECTION_LOST, stored_after_lost_connection
 from portal.models import Role, User
 
 
@@ -171,7 +172,7 @@ def cast_vote(
             )
     except IntegrityError:  # the unique (item, member): a second vote that raced the first
         raise VoteRefused(_("You have already voted on this item.")) from None
-    except (OperationalError, InterfaceError) as lost:
+    except CONNECTION_LOST as lost:
         return _vote_stored_before(item=item, member=member, lost=lost)
     return vote
 
@@ -203,15 +204,10 @@ def _count_kind_votes(item: AgendaItem, vote: Vote, kind_choices: Mapping[int, s
 
 
 def _vote_stored_before(*, item: AgendaItem, member: User, lost: Exception) -> Vote:
-    """The database connection broke inside the vote's transaction (a restarted or failed-over
-    server): the vote was stored whole or not at all, and only a new connection can tell which
-    when the break came at the commit. Stored: it is the member's vote. Not stored, or not
-    known: ``VoteNotSaved``; voting again is safe, the unique (item, member) counts it once."""
-    connection.close()  # the broken connection; the next query opens a new one
-    try:
-        stored = Vote.objects.filter(item_id=item.pk, member=member).first()
-    except (OperationalError, InterfaceError):
-        stored = None
+    """The connection broke inside the vote's transaction. Stored: it is the member's vote. Not
+    stored, or not known: ``VoteNotSaved``; voting again is safe, the unique (item, member)
+    counts it once."""
+    stored = stored_after_lost_connection(Vote.objects.filter(item_id=item.pk, member=member).first)
     if stored is None:
         raise VoteNotSaved(detail=f"database connection lost: {lost}") from lost
     return stored

@@ -172,6 +172,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
 # limit leaves the quarter of an hour that takes.
 STATE_SYNC_SOFT_TIME_LIMIT = env.int("STATE_SYNC_SOFT_TIME_LIMIT", default=6 * 60 * 60)
 STATE_SYNC_TIME_LIMIT = env.int("STATE_SYNC_TIME_LIMIT", default=6 * 60 * 60 + 15 * 60)
+# Tasks are acknowledged after they ran (acks_late): a worker killed in the middle leaves its
+# message unacknowledged, and Redis gives it to a worker again once this many seconds passed
+# since its delivery. It must outlast the longest task, the weekly sync's hard limit, or a sync
+# still running would be delivered a second time; the beat's safety nets pick up sooner what a
+# killed worker left of a deregistration or an e-mail.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT", default=STATE_SYNC_TIME_LIMIT + 15 * 60
+    ),
+}
 CELERY_BEAT_SCHEDULE_WEEKLY_SYNC = env("WEEKLY_SYNC_CRON", default="0 3 * * 1")
 try:
     _minute, _hour, _dom, _month, _dow = CELERY_BEAT_SCHEDULE_WEEKLY_SYNC.split()

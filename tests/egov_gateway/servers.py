@@ -119,6 +119,9 @@ class SoapGateway(LoopbackServer):
         super().__init__()
         self.certificate_pem = certificate_pem
         self.services: dict[str, Callable[[str], str]] = {}
+        # Services that always answer after the client's timeout, whatever order the client's
+        # concurrent requests arrive in (``script`` follows the order of arrival).
+        self.slow_services: set[str] = set()
         self.received: list[dict] = []
 
     def answer(self, path: str, body: bytes, behaviour: str) -> tuple[int, str, bytes]:
@@ -163,6 +166,8 @@ class SoapGateway(LoopbackServer):
         )
         if behaviour not in ("ok", "slow"):
             return 200, "text/xml", _envelope("", code=behaviour, message="Service error")
+        if service_id in self.slow_services:
+            time.sleep(self.slow_seconds)
         inner = self.services[service_id](identifier)
         return 200, "text/xml; charset=utf-8", _envelope(inner)
 

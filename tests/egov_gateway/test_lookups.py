@@ -110,7 +110,7 @@ def test_a_source_that_fails_stores_nothing_and_is_reported(soap_gateway):
         f"<Status><Code>002</Code></Status><Organization><BIN>{bin}</BIN></Organization>"
     )
     soap_gateway.services["RN_RightsByIINBIN"] = lambda bin: "<Rights/>"
-    soap_gateway.script = ["ok", "slow", "slow", "slow"]
+    soap_gateway.slow_services = {"RN_RightsByIINBIN"}  # every try of real estate times out
 
     result = fetch_state_data(
         identifier=LEGAL_ENTITY,

@@ -103,21 +103,34 @@ def redis_switch() -> RedisSwitch:
     return RedisSwitch((real.hostname or "127.0.0.1", real.port or 6379))
 
 
+@contextlib.contextmanager
+def celery_sends_to(broker_url: str) -> Iterator[None]:
+    """Celery sends tasks to this broker for real (not eagerly) inside the block. The app's
+    connection pool keeps the address, so the pools made for another one are dropped first;
+    eager mode is restored after."""
+    app = current_app
+    eager, url = app.conf.task_always_eager, app.conf.broker_url
+    app.close()
+    app.amqp._producer_pool = None  # Celery keeps its producers apart from the pool
+    app.conf.broker_url = broker_url
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.close()
+        app.amqp._producer_pool = None
+        app.conf.broker_url = url
+        app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def celery_broker(redis_switch) -> Iterator[RedisSwitch]:
-    """Celery sends tasks to Redis for real (not eagerly), through ``redis_switch``, which the
-    test stops (``down()``) and starts (``up()``). The relay is the app's broker for the rest of
-    the session (its connection pool keeps the address); eager mode is restored after."""
-    app = current_app
-    eager = app.conf.task_always_eager
-    app.close()  # drop the pools made for another address (or for a relay stopped earlier)
-    app.amqp._producer_pool = None  # Celery keeps its producers apart from the pool
-    app.conf.broker_url = redis_switch.url
-    app.conf.task_always_eager = False
-    yield redis_switch
-    redis_switch.down()
-    redis_switch.up()
-    app.conf.task_always_eager = eager
+    """Celery sends tasks to Redis through ``redis_switch``, which the test stops (``down()``)
+    and starts (``up()``)."""
+    with celery_sends_to(redis_switch.url):
+        yield redis_switch
+        redis_switch.down()
+        redis_switch.up()
 
 
 class HangingServer:

@@ -1,0 +1,192 @@
+"""A Celery worker killed in the middle of an automatic deregistration (issue 15 item 2; DER-2).
+
+A real worker on the real Redis takes the task the sync's commit sent and stops half-way: its
+transaction has opened the case and waits for the audit chain, held by the test from a second
+connection. The worker is then killed with SIGKILL (the OOM killer, a node lost): nothing of
+its transaction stays, and the task, acknowledged only after it ran (``acks_late``), is still
+on the broker. A new worker gets it again once the visibility timeout has passed and finishes
+the deregistration exactly once: one case, one outcome, one e-mail, the audit chain whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from deregistration.models import DeregistrationCase, StateEventOutcome
+from deregistration.tasks import act_on_pending_state_events
+from egov_gateway.models import StateChangeEvent
+from egov_gateway.services import watch
+from egov_gateway.sync import sync_source
+from portal.audit.services import CHAIN_LOCK_KEY
+from portal.audit.verify import verify_chain
+from portal.deadlines import today
+from portal.notifications.models import Notification
+from registers.models import RegisterEntry
+from tests.deregistration.helpers import registered_supplier
+from tests.egov_gateway.servers import rnu_item
+from tests.faults.conftest import celery_sends_to, database_url
+from tests.faults.test_sync_faults import wait_until
+from tests.faults.test_vote_connection_lost import second_connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTED = "090440023188"
+# A Redis database of this test alone: no other test's messages reach its workers.
+BROKER_DB = 12
+VISIBILITY_TIMEOUT = 1
+
+
+@pytest.fixture
+def broker_url() -> Iterator[str]:
+    real = urlsplit(settings.REDIS_URL)
+    url = f"redis://{real.hostname or '127.0.0.1'}:{real.port or 6379}/{BROKER_DB}"
+    with celery_sends_to(url):
+        from celery import current_app
+
+        with current_app.connection_for_write() as broker:
+            broker.default_channel.client.flushdb()
+        yield url
+
+
+def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
+    """One Celery worker as production runs it (prefork, here one child) in its own process
+    group, so that killing the group kills the task where it stands."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "PYTHONPATH": str(ROOT),
+        "TEST_DATABASE_URL": database_url(connection.settings_dict),
+        "REDIS_URL": broker_url,
+        "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    }
+    if connection.settings_dict.get("PASSWORD"):
+        environment["PGPASSWORD"] = connection.settings_dict["PASSWORD"]
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        "-A",
+        "portal",
+        "worker",
+        "--pool=prefork",
+        "--concurrency=1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+    return subprocess.Popen(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(worker: subprocess.Popen, sig: signal.Signals) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+    worker.wait(30)
+
+
+def deregistering_backend() -> int | None:
+    """The backend that has opened the case and waits for the audit chain's lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.pid FROM pg_stat_activity a WHERE a.datname = current_database() "
+            "AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid() AND EXISTS ("
+            "  SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "  WHERE l.pid = a.pid AND c.relname = %s AND l.mode = 'RowExclusiveLock')",
+            [DeregistrationCase._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def unacknowledged_tasks() -> list[str]:
+    """The names of the tasks delivered to a worker and not acknowledged (kombu's ``unacked``)."""
+    from celery import current_app
+
+    with current_app.connection_for_write() as broker:
+        held = broker.default_channel.client.hvals("unacked")
+    return [json.loads(raw)[0]["headers"]["task"] for raw in held]
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+def audit_chain_held() -> psycopg.Connection:
+    holder = second_connection()
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    return holder
+
+
+@pytest.mark.req("DER-2")
+def test_a_worker_killed_in_the_middle_of_a_deregistration_leaves_it_to_be_done_once(
+    ows_server, broker_url, tmp_path
+):
+    application = registered_supplier(
+        admitted_on=today().replace(day=1, month=1), supplier__identifier=LISTED
+    )
+    supplier = application.supplier
+    watch(identifier=LISTED, kind="legal_entity")
+    ows_server.items = [rnu_item(LISTED, pid=1)]
+    log = tmp_path / "worker.log"
+    sync_source(source="rnu", trigger="weekly")  # its commit sends the task to Redis
+    holder = audit_chain_held()
+    first = start_worker(broker_url, log)
+    try:
+        wait_until(lambda: deregistering_backend() is not None, what="the case to be opened")
+        killed_backend = deregistering_backend()
+        assert killed_backend is not None
+        stop(first, signal.SIGKILL)
+    finally:
+        holder.rollback()  # the killed worker's backend gets the lock, then finds no client
+        holder.close()
+        if first.poll() is None:
+            stop(first, signal.SIGKILL)
+    wait_until(lambda: not backend_alive(killed_backend), what="the killed backend to end")
+
+    event = StateChangeEvent.objects.get(identifier=LISTED)
+    assert not DeregistrationCase.objects.exists(), "nothing of the killed transaction stays"
+    assert not StateEventOutcome.objects.exists() and not Notification.objects.exists()
+    assert RegisterEntry.objects.filter(supplier=supplier, deregistered_on__isnull=True).exists()
+
+    assert unacknowledged_tasks() == ["deregistration.tasks.act_on_state_event"]
+
+    second = start_worker(broker_url, log)  # the message is given again after the timeout
+    try:
+        wait_until(
+            lambda: StateEventOutcome.objects.filter(event=event).exists(),
+            what=f"the redelivered task to finish; worker log:\n{log.read_text()[-3000:]}",
+            limit=90,
+        )
+    finally:
+        stop(second, signal.SIGTERM)
+
+    (case,) = DeregistrationCase.objects.all()
+    assert case.status == DeregistrationCase.Status.DEREGISTERED and case.supplier == supplier
+    assert StateEventOutcome.objects.get().outcome == StateEventOutcome.Outcome.DEREGISTERED
+    assert not RegisterEntry.objects.filter(supplier=supplier, deregistered_on__isnull=True)
+    (notification,) = Notification.objects.all()
+    assert notification.sent_at is not None
+    assert act_on_pending_state_events.apply().get() == 0, "the safety net finds it done"
+    assert DeregistrationCase.objects.count() == Notification.objects.count() == 1
+    assert verify_chain().ok
+    assert "act_on_state_event" in log.read_text()
