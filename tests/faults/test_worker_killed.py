@@ -1,4 +1,5 @@
-"""A Celery worker killed in the middle of an automatic deregistration (issue 15 item 2; DER-2).
+"""A Celery worker killed in the middle of an automatic deregistration or of the weekly sync
+(issue 15 item 2; DER-2, SYNC-2).
 
 A real worker on the real Redis takes the task the sync's commit sent and stops half-way: its
 transaction has opened the case and waits for the audit chain, held by the test from a second
@@ -21,12 +22,13 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
 from deregistration.models import DeregistrationCase, StateEventOutcome
 from deregistration.tasks import act_on_pending_state_events
-from egov_gateway.models import StateChangeEvent
+from egov_gateway.models import StateChangeEvent, StateListing, SyncRun
 from egov_gateway.services import watch
 from egov_gateway.sync import sync_source
 from portal.audit.services import CHAIN_LOCK_KEY
@@ -36,6 +38,7 @@ from portal.notifications.models import Notification
 from registers.models import RegisterEntry
 from tests.deregistration.helpers import registered_supplier
 from tests.egov_gateway.servers import rnu_item
+from tests.egov_gateway.test_gateway_sources import GBD_UL
 from tests.faults.conftest import celery_sends_to, database_url
 from tests.faults.test_sync_faults import wait_until
 from tests.faults.test_vote_connection_lost import second_connection
@@ -44,6 +47,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTED = "090440023188"
+RNU_LISTED = (LISTED, "120340016615", "170740318604")
 # A Redis database of this test alone: no other test's messages reach its workers.
 BROKER_DB = 12
 VISIBILITY_TIMEOUT = 1
@@ -54,14 +58,12 @@ def broker_url() -> Iterator[str]:
     real = urlsplit(settings.REDIS_URL)
     url = f"redis://{real.hostname or '127.0.0.1'}:{real.port or 6379}/{BROKER_DB}"
     with celery_sends_to(url):
-        from celery import current_app
-
         with current_app.connection_for_write() as broker:
             broker.default_channel.client.flushdb()
         yield url
 
 
-def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
+def start_worker(broker_url: str, log: Path, **extra: str) -> subprocess.Popen:
     """One Celery worker as production runs it (prefork, here one child) in its own process
     group, so that killing the group kills the task where it stands."""
     environment = {
@@ -71,6 +73,7 @@ def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
         "TEST_DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": broker_url,
         "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        **extra,
     }
     if connection.settings_dict.get("PASSWORD"):
         environment["PGPASSWORD"] = connection.settings_dict["PASSWORD"]
@@ -118,8 +121,6 @@ def deregistering_backend() -> int | None:
 
 def unacknowledged_tasks() -> list[str]:
     """The names of the tasks delivered to a worker and not acknowledged (kombu's ``unacked``)."""
-    from celery import current_app
-
     with current_app.connection_for_write() as broker:
         held = broker.default_channel.client.hvals("unacked")
     return [json.loads(raw)[0]["headers"]["task"] for raw in held]
@@ -190,3 +191,65 @@ def test_a_worker_killed_in_the_middle_of_a_deregistration_leaves_it_to_be_done_
     assert DeregistrationCase.objects.count() == Notification.objects.count() == 1
     assert verify_chain().ok
     assert "act_on_state_event" in log.read_text()
+
+
+# What the worker needs to ask the loopback state systems as the test's own settings do.
+STATE_SYSTEM_SETTINGS = (
+    "EGOV_GATEWAY_URL",
+    "EGOV_SENDER_ID",
+    "EGOV_SENDER_PASSWORD",
+    "EGOV_REQUESTOR_BIN",
+    "EGOV_SIGNING_KEY",
+    "EGOV_SIGNING_CERT",
+    "GOSZAKUP_OWS_URL",
+    "GOSZAKUP_OWS_TOKEN",
+    "STATE_SOURCE_ATTEMPTS",
+)
+
+
+@pytest.mark.req("SYNC-2", "SYNC-3")
+def test_a_worker_killed_in_the_middle_of_the_weekly_sync_leaves_it_to_be_done_once(
+    ows_server, soap_gateway, broker_url, tmp_path, settings
+):
+    watch(identifier=LISTED, kind="legal_entity")
+    soap_gateway.services["GbdulInfoByBin_v2"] = lambda bin: GBD_UL.format(bin=bin, liquidation="")
+    ows_server.items = [rnu_item(b, pid=n) for n, b in enumerate(RNU_LISTED, 1)]
+    ows_server.slow_seconds = 60.0
+    ows_server.script = ["ok", "slow"]  # page 1 arrives, page 2 hangs: killed mid-stream
+    environment = {name: str(getattr(settings, name)) for name in STATE_SYSTEM_SETTINGS}
+    environment |= {
+        "STATE_SOURCES_BACKEND": "gateway",
+        "GOSZAKUP_PAGE_LIMIT": "2",
+        "GOSZAKUP_TIMEOUT_SECONDS": "120",
+    }
+    log = tmp_path / "worker.log"
+    current_app.send_task("egov_gateway.tasks.weekly_state_sync")  # as the beat sends it
+    first = start_worker(broker_url, log, **environment)
+    try:
+        wait_until(lambda: len(ows_server.requests) >= 2, what="the sync to reach page 2")
+        stop(first, signal.SIGKILL)
+    finally:
+        if first.poll() is None:
+            stop(first, signal.SIGKILL)
+    (killed,) = SyncRun.objects.all()
+    assert killed.source == "rnu" and killed.status == SyncRun.Status.RUNNING
+    assert unacknowledged_tasks() == ["egov_gateway.tasks.weekly_state_sync"]
+    assert not StateListing.objects.exists() and not StateChangeEvent.objects.exists()
+
+    second = start_worker(broker_url, log, **environment)
+    try:
+        wait_until(
+            lambda: SyncRun.objects.exclude(status=SyncRun.Status.RUNNING).count() == 5,
+            what=f"the redelivered sync to finish; worker log:\n{log.read_text()[-3000:]}",
+            limit=120,
+        )
+    finally:
+        stop(second, signal.SIGTERM)
+
+    rnu = SyncRun.objects.get(source="rnu", status=SyncRun.Status.SUCCEEDED)
+    assert rnu.counts["new"] == len(RNU_LISTED) and rnu.counts["events"] == 1
+    assert StateListing.objects.filter(source="rnu").count() == len(RNU_LISTED)
+    assert list(StateChangeEvent.objects.values_list("identifier", flat=True)) == [LISTED]
+    assert SyncRun.objects.filter(source="rnu").count() == 2, "the killed run and one re-run"
+    assert unacknowledged_tasks() == []
+    assert verify_chain().ok
