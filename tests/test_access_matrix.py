@@ -565,8 +565,8 @@ ADMIN_ROWS: dict[str, Row] = {
     "admin:logout": row(same(ANY)),
     "admin:jsi18n": row(same(ANY)),
     "admin/(?P<url>.*)$": row(same(ANY)),
-    # The authenticator's QR code needs the optional ``qrcode`` package (not installed): 503.
-    "admin:otp_totp_totpdevice_qrcode": row({"*": ADMIN_LOGIN, "operator": 503}),
+    # The authenticator's QR code of a TOTP device (an SVG image).
+    "admin:otp_totp_totpdevice_qrcode": row({"*": ADMIN_LOGIN, "operator": 200}),
 }
 
 

@@ -6,6 +6,7 @@ The codes are computed with django-otp's own TOTP (``django_otp.oath.totp``) fro
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
 
 from portal.audit.models import AuditEvent
 from portal.identity import SESSION_IDENTITY_KEY
@@ -220,3 +222,22 @@ def test_production_settings_require_the_second_factor_for_operators():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) is True
+
+
+@pytest.mark.req("ID-3")
+def test_an_operator_enrolling_an_authenticator_sees_the_devices_key_as_a_qr_code(
+    client, operator, device
+):
+    enter_password(client, operator)
+    client.post(CODE, {"code": code_of(device)})
+    new = TOTPDevice.objects.create(user=operator, name="second phone", confirmed=False)
+
+    image = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[new.pk]))
+
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/svg+xml"
+    # The image is the QR code of the device's otpauth:// address (its secret key).
+    expected = io.BytesIO()
+    write_qrcode_image(new.config_url, expected)
+    assert image.content == expected.getvalue() and image.content.count(b"<svg:rect") > 100
+    assert new.config_url.startswith("otpauth://totp/")
