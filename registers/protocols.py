@@ -36,6 +36,14 @@ MATTERS: dict[str, Promise] = {
 }
 
 
+# What a row names: the commission's region, the supplier of the application or the case.
+ROW_RELATIONS = (
+    "commission__region",
+    "item__application__supplier",
+    "item__deregistration_case__supplier",
+)
+
+
 @dataclass(frozen=True)
 class ProtocolRow:
     """A published protocol as the list shows it: the supplier it decides on and its matter
@@ -74,11 +82,7 @@ class ProtocolsPage:
 
 
 def protocols_page(*, region: int | None = None, cursor: str = "") -> ProtocolsPage:
-    protocols = published_protocols().select_related(
-        "commission__region",
-        "item__application__supplier",
-        "item__deregistration_case__supplier",
-    )
+    protocols = published_protocols().select_related(*ROW_RELATIONS)
     if region:
         protocols = protocols.filter(commission__region_id=region)
     if cursor:
@@ -99,22 +103,19 @@ def protocols_page(*, region: int | None = None, cursor: str = "") -> ProtocolsP
     if more and rows and rows[-1].published_at is not None:
         raw = json.dumps({"t": rows[-1].published_at.isoformat(), "i": rows[-1].pk}).encode()
         next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return ProtocolsPage(
-        rows=[
-            ProtocolRow(
-                protocol=protocol,
-                supplier_name=supplier_name_of(protocol),
-                matter=matter_of(protocol),
-            )
-            for protocol in rows
-        ],
-        next_cursor=next_cursor,
+    return ProtocolsPage(rows=[row_of(protocol) for protocol in rows], next_cursor=next_cursor)
+
+
+def row_of(protocol: Protocol) -> ProtocolRow:
+    return ProtocolRow(
+        protocol=protocol, supplier_name=supplier_name_of(protocol), matter=matter_of(protocol)
     )
 
 
-def published_protocol(pk: int) -> Protocol:
-    """``Protocol.DoesNotExist`` before publication."""
-    return published_protocols().select_related("commission__region").get(pk=pk)
+def published_protocol(pk: int) -> ProtocolRow:
+    """A published protocol with the supplier and matter it decides; ``Protocol.DoesNotExist``
+    before publication."""
+    return row_of(published_protocols().select_related(*ROW_RELATIONS).get(pk=pk))
 
 
 def signatures_of(protocol: Protocol) -> list[ProtocolSignature]:

@@ -242,11 +242,15 @@ def protocols(request: HttpRequest) -> HttpResponse:
 def protocol(request: HttpRequest, pk: int) -> HttpResponse:
     """A published protocol: its PDF (the exact signed bytes) and each signature as verified."""
     try:
-        found = protocol_selectors.published_protocol(pk)
+        row = protocol_selectors.published_protocol(pk)
     except Protocol.DoesNotExist:
         raise Http404 from None
     return render(
         request,
         "registers/protocol.html",
-        {"protocol": found, "signatures": protocol_selectors.signatures_of(found)},
+        {
+            "protocol": row.protocol,
+            "row": row,
+            "signatures": protocol_selectors.signatures_of(row.protocol),
+        },
     )

@@ -70,7 +70,7 @@ def row_of(page: str, label: str) -> str:
 
 
 @pytest.mark.req("COM-7", "DER-5")
-def test_the_list_names_the_supplier_and_the_matter_and_holds_a_complaints_deregistration(
+def test_list_and_page_name_the_supplier_and_the_matter_and_hold_a_complaints_deregistration(
     commission,  # noqa: F811
     trusted,  # noqa: F811
     private_media,  # noqa: F811
@@ -95,4 +95,9 @@ def test_the_list_names_the_supplier_and_the_matter_and_holds_a_complaints_dereg
     row = row_of(page, exit_protocol.label)
     assert supplier.name in row and ">Deregistration<" in row
     assert reverse("protocols:detail", args=[exit_protocol.pk]) in row
-    assert client.get(reverse("protocols:detail", args=[exit_protocol.pk])).status_code == 200
+    detail = client.get(
+        reverse("protocols:detail", args=[exit_protocol.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert detail.status_code == 200
+    text = detail.content.decode()
+    assert supplier.name in text and ">Deregistration<" in text, "the page names the matter"
