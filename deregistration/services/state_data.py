@@ -40,7 +40,8 @@ from egov_gateway.services import mark_event_processed
 from portal import deadlines
 from portal.audit.services import record
 from portal.editions import Edition, edition_for
-from portal.models import User
+from portal.models import Role, User
+from portal.notifications.services import Recipient, notify
 from registers.models import RegisterEntry
 
 Kind = StateChangeEvent.Kind
@@ -142,7 +143,27 @@ def review_sync_run(*, run: SyncRun) -> SyncRunReview:
                 },
                 basis=edition.clause_for("automatic_deregistration_working_days"),
             )
+            _tell_operators(review, over, edition=edition)
     return review
+
+
+def _tell_operators(review: SyncRunReview, over: list[str], *, edition: Edition) -> None:
+    """Every operator with an e-mail address learns that ``review``'s run is held: nobody is
+    deregistered until one of them decides."""
+    names = {register.code: register.text for register in edition.registers}
+    registers = [{"name": names.get(code, code), **review.shares[code]} for code in over]
+    share = f"{review.max_share * 100:.0f} %"
+    operators = User.objects.filter(
+        is_active=True, roles__role=Role.OPERATOR, email__gt=""
+    ).distinct()
+    for operator in operators:
+        notify(
+            event_key=f"sync-run-held:{review.run_id}:{operator.pk}",
+            recipient=Recipient(email=operator.email, language=operator.language),
+            template="deregistration/email/run_held",
+            context={"run": review.run, "registers": registers, "max_share": share},
+            about=review,
+        )
 
 
 def automatic_act_label(*, run: SyncRun, edition: Edition) -> str:

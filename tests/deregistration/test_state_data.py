@@ -20,6 +20,7 @@ from deregistration.services.state_data import (
     act_on_state_event,
     confirm_held_run,
     reject_held_run,
+    review_sync_run,
 )
 from deregistration.tasks import act_on_pending_state_events
 from deregistration.tasks import act_on_state_event as act_on_state_event_task
@@ -33,6 +34,7 @@ from registers.models import RegisterEntry
 from tests.deregistration.helpers import registered_supplier
 from tests.egov_gateway.servers import rnu_item
 from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.helpers.people import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +252,34 @@ def test_the_mass_removal_guard_holds_a_run_until_an_operator_confirms(
     }
     with pytest.raises(HeldRunRefused):
         confirm_held_run(review=review, operator=operator)
+
+
+@pytest.mark.req("DER-2", "SYNC-3")
+def test_every_operator_is_told_by_e_mail_that_a_run_is_held(
+    rnu, settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.AUTO_DEREGISTRATION_GUARD_MIN = 3
+    settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.5"
+    kazakh = make_user(role=Role.OPERATOR, email="ops-kk@portal.kz", language="kk")
+    russian = make_user(role=Role.OPERATOR, email="ops-ru@portal.kz", language="ru")
+    make_user(role=Role.OPERATOR, email="gone@portal.kz", is_active=False)
+    make_user(role=Role.RECIPIENT, email="recipient@example.kz")
+    for identifier in (LISTED_A, LISTED_B, UNLISTED):
+        registered(identifier)
+    rnu.items = listed(LISTED_A, LISTED_B, OTHER)
+
+    run = sync("rnu", django_capture_on_commit_callbacks)
+    review_sync_run(run=run)  # asked again (by every event's task): no second e-mail
+
+    by_address = {mail.to[0]: mail for mail in mailoutbox}
+    assert set(by_address) == {kazakh.email, russian.email}
+    text = by_address[russian.email].subject + by_address[russian.email].body
+    assert f"запуску синхронизации {run.pk} (rnu)" in text
+    assert "более 50 % поставщиков" in text and "2 из 3 поставщиков" in text
+    assert f"held_deregistrations --confirm {run.pk}" in text
+    assert "приостановлены до вашего решения" in by_address[russian.email].subject
+    kazakh_text = by_address[kazakh.email].body
+    assert "тоқтатылады" in kazakh_text and "3 жеткізушінің 2" in kazakh_text
 
 
 @pytest.mark.req("DER-2", "SYNC-3")
