@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,11 +99,12 @@ def supplier_draft(*, identifier: str | None = None, offers: Iterable[str] = ())
     from egov_gateway.eds import oids
     from portal.editions import Offer
     from portal.models import Role
+    from suppliers.models import Supplier
     from tests.factories import RoleAssignmentFactory, UserFactory
     from tests.suppliers.factories import SupplierFactory, complete_application
     from tests.suppliers.test_views import accept_offer_without_signature
 
-    supplier = SupplierFactory(**({"identifier": identifier} if identifier else {}))
+    supplier = cast(Supplier, SupplierFactory(**({"identifier": identifier} if identifier else {})))
     user = UserFactory()
     RoleAssignmentFactory(user=user, role=Role.SUPPLIER, organisation_bin=supplier.identifier)
     accept_offer_without_signature(supplier, user)
@@ -259,7 +260,8 @@ def load_with_wrk(port: int, path: str, session_key: str, *, seconds: float, con
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
     run = Run(seconds=seconds)
-    run.requests = int(re.search(r"(\d+) requests in", output).group(1))
+    total = re.search(r"(\d+) requests in", output)
+    run.requests = int(total.group(1)) if total else 0
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     run.errors = int(non_2xx.group(1)) if non_2xx else 0
     run.requests -= run.errors
@@ -270,6 +272,7 @@ def load_with_wrk(port: int, path: str, session_key: str, *, seconds: float, con
 
 
 def _wrk_seconds(text: str) -> float:
-    number = float(re.match(r"[\d.]+|nan", text).group(0))
+    found = re.match(r"[\d.]+|nan", text)
+    number = float(found.group(0)) if found else float("nan")
     unit = text[len(str(number)) :] if text != "nan" else ""
     return number / {"us": 1e6, "ms": 1e3, "s": 1}.get(unit.strip("0123456789."), 1e3)

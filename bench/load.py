@@ -37,6 +37,7 @@ import html
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,18 +56,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # The repository's root is on the path only from here (``bench/`` shadows the ``registers`` app).
-from bench.common import (  # noqa: E402
-    CEILING,
-    Run,
-    database_url,
-    free_port,
-    load,
-    signed_in_session,
-    start_server,
-    supplier_draft,
-)
+from bench import common  # noqa: E402
 from bench.deregistration import start_worker, wait_ready  # noqa: E402
 
+LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 CONTACTS = "/cabinet/application/section/contacts/"
 SEARCHES = (
     ("public: register search", "/registers/technical_aids/?q=Supplier"),
@@ -88,7 +81,7 @@ class Stats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.runs: dict[str, Run] = defaultdict(Run)
+        self.runs: dict[str, common.Run] = defaultdict(common.Run)
         self.failures: list[str] = []
 
     def record(self, action: str, seconds: float, *, ok: bool, failure: str = "") -> None:
@@ -411,8 +404,9 @@ def load_commissions(*, regions: int, members: int, absent: int, items: int) -> 
         composition = commission_of(region, size=members)
         commission = composition.commission
         meeting = open_meeting(commission, items=items, absent=absent)
-        edition = meeting.items.first().edition
-        for n, item in enumerate(meeting.items.order_by("position")):
+        agenda = list(meeting.items.order_by("position"))
+        edition = agenda[0].edition
+        for n, item in enumerate(agenda):
             if n % 3 == 2:  # every third a refusal, with its reason
                 reason = edition.refusal_reasons[0].code
                 proposed(item, commission, AgendaItem.Proposal.REFUSE, [reason])
@@ -436,7 +430,7 @@ def load_commissions(*, regions: int, members: int, absent: int, items: int) -> 
                     person.pk: (
                         person.iin,
                         person.full_name,
-                        signed_in_session(person, role_oids=individual),
+                        common.signed_in_session(person, role_oids=individual),
                     )
                     for person in people
                 },
@@ -621,6 +615,37 @@ def wait_for_other_backends(timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
+def checks_after(
+    stats: Stats,
+    item_ids: list[int],
+    *,
+    args: argparse.Namespace,
+    deadlocks_grown: int,
+    worker_errors: list[str],
+) -> list[Check]:
+    checks = [
+        Check("every answer as expected", stats.errors == 0, f"{stats.errors} errors"),
+        Check(
+            "no deadlock",
+            deadlocks_grown == 0,
+            f"pg_stat_database.deadlocks grew by {deadlocks_grown}",
+        ),
+        *check_votes(item_ids),
+        *check_protocols(item_ids, per_commission=args.items),
+        *check_audit(item_ids),
+    ]
+    if args.celery:
+        lines = "".join(f"\n        {line}" for line in worker_errors[:5])
+        checks.append(
+            Check(
+                "Celery worker without errors",
+                not worker_errors,
+                f"{len(worker_errors)} error lines{lines}",
+            )
+        )
+    return checks
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -665,7 +690,9 @@ def run_load(
     return phase
 
 
-def report(stats: Stats, phase: Phase, ceilings: list[Run], checks: list[Check], args) -> None:
+def report(
+    stats: Stats, phase: Phase, ceilings: list[common.Run], checks: list[Check], args
+) -> None:
     print()
     print(
         f"{args.regions} regions × {args.items} items, {args.members} members "
@@ -673,12 +700,12 @@ def report(stats: Stats, phase: Phase, ceilings: list[Run], checks: list[Check],
         f"{args.suppliers} suppliers, {args.public} public visitors; "
         f"gunicorn {args.workers} workers; Celery worker: {'yes' if args.celery else 'no'}"
     )
-    total = Run(seconds=phase.seconds)
+    total = common.Run(seconds=phase.seconds)
     print(f"{'action':<34}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     for action in sorted(stats.runs):
         run = stats.runs[action]
         run.seconds = phase.seconds
-        total.add(Run(run.requests, run.errors, 0.0, run.latencies))
+        total.add(common.Run(run.requests, run.errors, 0.0, run.latencies))
         print(
             f"{action:<34}{run.requests:>9}{run.rate:>8.1f}{run.percentile(0.5):>9.0f}"
             f"{run.percentile(0.95):>9.0f}{run.errors:>8}"
@@ -699,7 +726,11 @@ def report(stats: Stats, phase: Phase, ceilings: list[Run], checks: list[Check],
         + " ".join(f"{v:.2f}" for v in phase.load_after)
     )
     rates = " and ".join(f"{run.rate:.0f}" for run in ceilings)
-    print(f"ceiling (trivial Django view, same stack, before and after the load): {rates} req/s")
+    client = "wrk" if shutil.which("wrk") else f"Python http.client, {args.c} threads"
+    print(
+        f"ceiling (trivial Django view, same stack, before and after the load; {client}): "
+        f"{rates} req/s"
+    )
     for failure in stats.failures[:8]:
         print(f"  error: {failure}")
     print()
@@ -707,7 +738,7 @@ def report(stats: Stats, phase: Phase, ceilings: list[Run], checks: list[Check],
         print(f"{'ok    ' if check.ok else 'FAILED'}  {check.name}: {check.detail}")
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=20)
     parser.add_argument("--members", type=int, default=7, help="members of each commission")
@@ -723,10 +754,13 @@ def main() -> None:
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
     parser.add_argument("-c", type=int, default=8, help="connections of the ceiling's load")
     parser.add_argument("--no-celery", dest="celery", action="store_false", help="no Celery worker")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = parse_args()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["EMAIL_BACKEND"] = LOCMEM_EMAIL
 
     import django
 
@@ -734,87 +768,89 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    stats = Stats()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         directory = Path(scratch)
-        private_dir = directory / "private"
-        settings.PRIVATE_MEDIA_ROOT = private_dir
+        settings.PRIVATE_MEDIA_ROOT = directory / "private"
         print("Creating the scratch database, the commissions and the test PKI …", flush=True)
         database = connection.creation.create_test_db(
             verbosity=0, autoclobber=True, serialize=False
         )
-        server = worker = None
         try:
             started = time.perf_counter()
             plans = load_commissions(
                 regions=args.regions, members=args.members, absent=args.absent, items=args.items
             )
-            drafts = [supplier_draft().session_key for _ in range(args.suppliers)]
+            drafts = [common.supplier_draft().session_key for _ in range(args.suppliers)]
             pki = build_pki(directory / "pki", plans, algorithm=args.algorithm)
             print(f"  ready in {time.perf_counter() - started:.0f} s", flush=True)
-            url = database_url(connection.settings_dict)
-            item_ids = [item for plan in plans for item in plan["items"]]
-            if args.celery:
-                worker = start_celery(url, redis_url, directory / "worker.log")
-            port = free_port()
-            print(f"Serving with gunicorn ({args.workers} workers) on 127.0.0.1:{port} …")
-            server = start_server(
-                port=port,
-                url=url,
-                private_dir=private_dir,
-                workers=args.workers,
-                extra_env={
-                    **trust_environment(pki),
-                    "REDIS_URL": redis_url,
-                    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                },
+            stats, phase, ceilings, checks = serve_and_load(
+                args, plans, drafts, pki, directory=directory, redis_url=redis_url
             )
-            commissions = commissions_for(
-                plans, pki, port=port, stats=stats, algorithm=args.algorithm
-            )
-            ceilings = [load(port, CEILING, "", seconds=args.ceiling_seconds, connections=args.c)]
-            before = deadlocks()
-            connection.close()
-            print(
-                "Load: commissions deciding, suppliers saving, the public searching …", flush=True
-            )
-            phase = run_load(commissions, drafts, port=port, stats=stats, args=args)
-            if worker is not None:
-                drain(redis_url)
-            ceilings.append(
-                load(port, CEILING, "", seconds=args.ceiling_seconds, connections=args.c)
-            )
-            worker_errors = stop(server, worker, directory / "worker.log")
-            server = worker = None
-            wait_for_other_backends()
-            grown = deadlocks() - before
-            checks = [
-                Check(
-                    "every answer as expected",
-                    stats.errors == 0,
-                    f"{stats.errors} errors",
-                ),
-                Check("no deadlock", grown == 0, f"pg_stat_database.deadlocks grew by {grown}"),
-                *check_votes(item_ids),
-                *check_protocols(item_ids, per_commission=args.items),
-                *check_audit(item_ids),
-            ]
-            if args.celery:
-                checks.append(
-                    Check(
-                        "Celery worker without errors",
-                        not worker_errors,
-                        f"{len(worker_errors)} error lines"
-                        + "".join(f"\n        {line}" for line in worker_errors[:5]),
-                    )
-                )
         finally:
-            stop(server, worker, directory / "worker.log")
             connection.close()
             connection.creation.destroy_test_db(database, verbosity=0)
     report(stats, phase, ceilings, checks, args)
     if not all(check.ok for check in checks):
         raise SystemExit(1)
+
+
+def serve_and_load(
+    args: argparse.Namespace,
+    plans: list[dict],
+    drafts: list[str],
+    pki: Any,
+    *,
+    directory: Path,
+    redis_url: str,
+) -> tuple[Stats, Phase, list[common.Run], list[Check]]:
+    """Serve the scratch database, measure the ceiling, run the load and check what it left."""
+    from django.conf import settings
+    from django.db import connection
+
+    stats = Stats()
+    url = common.database_url(connection.settings_dict)
+    log = directory / "worker.log"
+    server = worker = None
+    try:
+        if args.celery:
+            worker = start_celery(url, redis_url, log)
+        port = common.free_port()
+        print(f"Serving with gunicorn ({args.workers} workers) on 127.0.0.1:{port} …")
+        server = common.start_server(
+            port=port,
+            url=url,
+            private_dir=settings.PRIVATE_MEDIA_ROOT,
+            workers=args.workers,
+            extra_env={
+                **trust_environment(pki),
+                "REDIS_URL": redis_url,
+                "EMAIL_BACKEND": LOCMEM_EMAIL,
+            },
+        )
+        commissions = commissions_for(plans, pki, port=port, stats=stats, algorithm=args.algorithm)
+        ceilings = [
+            common.load(port, common.CEILING, "", seconds=args.ceiling_seconds, connections=args.c)
+        ]
+        before = deadlocks()
+        connection.close()
+        print("Load: commissions deciding, suppliers saving, the public searching …", flush=True)
+        phase = run_load(commissions, drafts, port=port, stats=stats, args=args)
+        if worker is not None:
+            drain(redis_url)
+        ceilings.append(
+            common.load(port, common.CEILING, "", seconds=args.ceiling_seconds, connections=args.c)
+        )
+        worker_errors = stop(server, worker, log)
+        server = worker = None
+    finally:
+        stop(server, worker, log)
+    wait_for_other_backends()
+    grown = deadlocks() - before
+    item_ids = [item for plan in plans for item in plan["items"]]
+    checks = checks_after(
+        stats, item_ids, args=args, deadlocks_grown=grown, worker_errors=worker_errors
+    )
+    return stats, phase, ceilings, checks
 
 
 def start_celery(url: str, redis_url: str, log: Path) -> subprocess.Popen:
