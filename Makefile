@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers bench-pages fuzz stop
+.PHONY: run test lint format messages bench bench-sync bench-deregistration bench-registers bench-pages bench-load fuzz stop
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
@@ -44,7 +44,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-sync bench-deregistration bench-registers bench-pages
+bench: bench-sync bench-deregistration bench-registers bench-pages bench-load
 
 # The weekly state-data sync over 1,000,000 register items and 100,000 suppliers (docs/gateway.md).
 bench-sync: $(STAMP)
@@ -63,6 +63,13 @@ bench-registers: $(STAMP) messages
 # The pages under load beside a trivial Django view, gunicorn with production settings (issue 12).
 bench-pages: $(STAMP) messages
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/pages.py $(BENCH_ARGS)
+
+# Parallel work (issue 15 item 3): 20 regions' commissions vote, sign and publish over HTTP while
+# suppliers save sections and the public searches; gunicorn with production settings, a Celery
+# worker on Redis (BENCH_REDIS_URL; REDIS must run, `--no-celery` without it). Checks no lost or
+# double vote, protocol numbers without gap, no deadlock, the audit chain; figures in README.
+bench-load: $(STAMP) messages
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) bench/load.py $(BENCH_ARGS)
 
 # The parsers of untrusted input fuzzed with Hypothesis (tests/fuzz/, issue 15): each fuzzer runs
 # for about FUZZ_SECONDS (100; a round of examples may run past it, never past 2 min) or FUZZ_EXAMPLES examples, under a memory limit (FUZZ_MEMORY_KB);

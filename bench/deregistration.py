@@ -142,7 +142,9 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
 
 
-def start_worker(*, database_url: str, redis_url: str, log: Path) -> subprocess.Popen:
+def start_worker(
+    *, database_url: str, redis_url: str, log: Path, concurrency: int = 2
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -159,7 +161,7 @@ def start_worker(*, database_url: str, redis_url: str, log: Path) -> subprocess.
         "--pool",
         "prefork",
         "--concurrency",
-        "2",
+        str(concurrency),
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",

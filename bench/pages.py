@@ -19,29 +19,30 @@ partly the client's own limit (the README says which client made the figures).
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-# The sessions made here are read by the server: both sign with the same key.
-BENCH_SECRET_KEY = "bench-pages-only-key-not-for-any-real-deployment-0123456789abcdef"
-os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
-CEILING = "/bench/ceiling/"
+# The repository's root is on the path only from here (``bench/`` shadows the ``registers`` app).
+from bench.common import (  # noqa: E402
+    CEILING,
+    Run,
+    database_url,
+    free_port,
+    get,
+    load,
+    start_server,
+    supplier_draft,
+)
+
 SMALL_BIN, LARGE_BIN = "100440000014", "090540000013"
 # The drafts loaded (application and user ids by size), edited by ``first_visits_after_edit``.
 DRAFTS: dict[str, tuple[int, int]] = {}
@@ -70,221 +71,31 @@ PAGES = [
 ]
 
 
-@dataclass
-class Run:
-    requests: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def percentile(self, share: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
-
-    def add(self, other: Run) -> None:
-        self.requests += other.requests
-        self.errors += other.errors
-        self.seconds += other.seconds
-        self.latencies += other.latencies
-
-
 # --- the data ------------------------------------------------------------------------------------
 
 
 def load_data(private_dir: Path) -> dict[str, str]:
     """The two suppliers with their complete drafts; returns the session keys by size."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    from egov_gateway.eds import oids
     from portal.editions import Offer
-    from portal.identity import remember_identity
-    from portal.models import Role
     from suppliers import services
-    from tests.factories import RoleAssignmentFactory, UserFactory
-    from tests.suppliers.factories import SupplierFactory, add_rows, complete_application
-    from tests.suppliers.test_views import accept_offer_without_signature
+    from tests.suppliers.factories import add_rows
 
     settings.PRIVATE_MEDIA_ROOT = private_dir
     sessions = {}
     for size, bin_, rows in (("small", SMALL_BIN, 1), ("large", LARGE_BIN, 100)):
-        supplier = SupplierFactory(identifier=bin_)
-        user = UserFactory()
-        RoleAssignmentFactory(user=user, role=Role.SUPPLIER, organisation_bin=bin_)
-        accept_offer_without_signature(supplier, user)
-        application = complete_application(
-            supplier=supplier,
-            user=user,
-            offers=(Offer.TECHNICAL_AIDS, Offer.SPECIAL_SOCIAL_SERVICES),
+        draft = supplier_draft(
+            identifier=bin_, offers=(Offer.TECHNICAL_AIDS, Offer.SPECIAL_SOCIAL_SERVICES)
         )
-        add_rows(application, rows)
+        add_rows(draft.application, rows)
         for language in services.ANNEX_LANGUAGES:
-            services.prepare_annex(application=application, language=language, user=user)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        remember_identity(
-            session=session,
-            iin=user.iin,
-            bin=bin_,
-            organisation=supplier.name,
-            role_oids=[oids.ROLE_EMPLOYEE, oids.ROLE_HEAD],
-            certificate_serial="01",
-        )
-        session.create()
-        sessions[size] = session.session_key
-        DRAFTS[size] = (application.pk, user.pk)
+            services.prepare_annex(
+                application=draft.application, language=language, user=draft.user
+            )
+        sessions[size] = draft.session_key
+        DRAFTS[size] = (draft.application.pk, draft.user.pk)
     return sessions
-
-
-def database_url(config: dict) -> str:
-    user = quote(config.get("USER") or "", safe="")
-    password = quote(config.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = quote(config.get("HOST") or "", safe="")
-    port = f":{config['PORT']}" if config.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{config['NAME']}"
-
-
-# --- the server ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(*, port: int, url: str, private_dir: Path, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.pages_site",
-        "DATABASE_URL": url,
-        "SECRET_KEY": BENCH_SECRET_KEY,
-        "DEBUG": "False",
-        "SANDBOX_SIGNER_ENABLED": "False",
-        "SECURE_SSL_REDIRECT": "False",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PRIVATE_MEDIA_ROOT": str(private_dir),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "portal.wsgi:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            status, _body = get(port, CEILING, "")
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit("gunicorn did not start")
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within a minute")
-
-
-def get(port: int, path: str, session_key: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers(session_key))
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def headers(session_key: str) -> dict[str, str]:
-    values = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept-Language": "ru"}
-    if session_key:
-        values["Cookie"] = f"sessionid={session_key}"
-    return values
-
-
-# --- the load ---
-
-
-def load(port: int, path: str, session_key: str, *, seconds: float, connections: int) -> Run:
-    """Keep ``connections`` keep-alive connections busy for ``seconds``."""
-    if shutil.which("wrk"):
-        return load_with_wrk(port, path, session_key, seconds=seconds, connections=connections)
-    runs = [Run() for _ in range(connections)]
-    deadline = time.perf_counter() + seconds
-
-    def worker(run: Run) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        sent = headers(session_key)
-        while (started := time.perf_counter()) < deadline:
-            try:
-                connection.request("GET", path, headers=sent)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                ok = False
-            run.latencies.append(time.perf_counter() - started)
-            run.requests += ok
-            run.errors += not ok
-        connection.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(run,)) for run in runs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    total = Run(seconds=time.perf_counter() - started)
-    for run in runs:
-        total.requests += run.requests
-        total.errors += run.errors
-        total.latencies += run.latencies
-    return total
-
-
-def load_with_wrk(port: int, path: str, session_key: str, *, seconds: float, connections: int):
-    command = ["wrk", f"-c{connections}", "-t2", f"-d{max(1, round(seconds))}s", "--latency"]
-    for name, value in headers(session_key).items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
-    ).stdout
-    run = Run(seconds=seconds)
-    run.requests = int(re.search(r"(\d+) requests in", output).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    run.errors = int(non_2xx.group(1)) if non_2xx else 0
-    run.requests -= run.errors
-    # wrk gives percentiles, not samples: keep them as three samples at their places.
-    marks = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", output))
-    run.latencies = [_wrk_seconds(marks.get(p, "nan")) for p in ("50", "90", "99")]
-    return run
-
-
-def _wrk_seconds(text: str) -> float:
-    number = float(re.match(r"[\d.]+|nan", text).group(0))
-    unit = text[len(str(number)) :] if text != "nan" else ""
-    return number / {"us": 1e6, "ms": 1e3, "s": 1}.get(unit.strip("0123456789."), 1e3)
 
 
 # --- the report ---
