@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from commission import selectors
 from commission.models import AgendaItem
@@ -21,6 +22,7 @@ def complaint_for(*, request: HttpRequest, pk: int) -> Complaint:
     return get_object_or_404(complaint_selectors.complaints_for_region(region_ids=regions), pk=pk)
 
 
+@require_safe
 @workspace_page
 def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     item = complaint_for(request=request, pk=pk)
@@ -38,6 +40,7 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @workspace_page
 def complaint_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     item = complaint_for(request=request, pk=pk)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commission import forms, selectors, services
 from commission.models import AgendaItem, Meeting, Protocol
@@ -72,6 +72,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @workspace_page
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     """One application, read only: its answers, documents and findings (COM-3, E20-4)."""
@@ -153,6 +154,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return render(request, "commission/workspace/schedule.html", {"form": form})
 
 
+@require_safe
 @workspace_page
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """Members present of all, quorum, and per item the votes a decision still needs (COM-4)."""
@@ -225,6 +227,7 @@ def open_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commission:meeting", pk=meeting.pk)
 
 
+@require_safe
 @workspace_page
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for(user=request.user, pk=pk)
@@ -400,6 +403,7 @@ def form_protocol(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commission:protocol", pk=protocol.pk)
 
 
+@require_safe
 @workspace_page
 def protocol(request: HttpRequest, pk: int) -> HttpResponse:
     """The protocol's PDF, who has and has not signed it, and its publication (COM-6, COM-7)."""
@@ -427,12 +431,14 @@ def _protocol_page(request, protocol: Protocol, error: str = ""):
     )
 
 
+@require_safe
 @workspace_page
 def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The exact bytes that were signed."""
     return _pdf_response(selectors.protocol_for(user=request.user, pk=pk))
 
 
+@require_safe
 def published_protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A published protocol, public at a stable address (2022 p.15; COM-7): the exact bytes
     that were signed. Protocols not yet published do not exist here (404)."""

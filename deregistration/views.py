@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from deregistration import forms, selectors
 from deregistration.complaints import Complaint, ComplaintDocument
@@ -68,6 +69,7 @@ def complaint_context(complaint: Complaint) -> dict:
     }
 
 
+@require_safe
 @recipient_page
 def complaints(request: HttpRequest) -> HttpResponse:
     """The person's complaints, with where each stands."""
@@ -78,6 +80,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @recipient_page
 def choose_supplier(request: HttpRequest) -> HttpResponse:
     """Find the registered supplier the complaint is about (by name or BIN/IIN)."""
@@ -153,6 +156,7 @@ def sign_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @recipient_page
 def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the complaint stands: each step with its day and deadline (DER-3, CAL-2)."""
@@ -162,6 +166,7 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deregistration/complaint.html", complaint_context(item))
 
 
+@require_safe
 @recipient_page
 def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     item = selectors.complaint_of(complainant=request.user, pk=pk)

@@ -456,6 +456,7 @@ def row(get: Mapping[str, Outcome], post: Mapping[str, Outcome] | None = None) -
 PUBLIC = row(same(200))
 PUBLIC_READ = row(same(200), same(405))  # open data and public pages: GET only
 POST_ONLY = same(405)
+READ_ONLY = same(405)  # a page that only shows: a POST is refused whoever sends it
 
 SUPPLIERS = {"supplier_a": MOVED, "supplier_b": MOVED}  # the cabinet sends them on to a step
 OWN_A = {"supplier_a": 200, "supplier_b": 404}  # supplier A's object; B is told nothing
@@ -478,20 +479,20 @@ PORTAL: dict[str, Row] = {
     "eds:sign-in": PUBLIC,
     "eds:check": row({"anonymous": SIGN_IN, "*": 200}, {"anonymous": SIGN_IN, "*": MOVED}),
     # The supplier cabinet (SUP-2 … SUP-10): for representatives of a supplier.
-    "suppliers:cabinet": row(signed_in(**SUPPLIERS)),
+    "suppliers:cabinet": row(signed_in(**SUPPLIERS), READ_ONLY),
     "suppliers:start": row(signed_in(**SUPPLIERS)),
     "suppliers:offer": row(signed_in(supplier_a=200, supplier_b=200)),
-    "suppliers:application": row(signed_in(**SUPPLIERS)),
+    "suppliers:application": row(signed_in(**SUPPLIERS), READ_ONLY),
     "suppliers:new-application": row(POST_ONLY, signed_in(**SUPPLIERS)),
     "suppliers:section": row(signed_in(**SUPPLIERS)),
-    "suppliers:completeness": row(signed_in(**SUPPLIERS)),
-    "suppliers:check-answers": row(signed_in(**SUPPLIERS)),
+    "suppliers:completeness": row(signed_in(**SUPPLIERS), READ_ONLY),
+    "suppliers:check-answers": row(signed_in(**SUPPLIERS), READ_ONLY),
     "suppliers:sign": row(signed_in(**SUPPLIERS)),
-    "suppliers:status": row(signed_in(**OWN_A)),
-    "suppliers:submitted": row(signed_in(**OWN_A)),
+    "suppliers:status": row(signed_in(**OWN_A), READ_ONLY),
+    "suppliers:submitted": row(signed_in(**OWN_A), READ_ONLY),
     "suppliers:withdraw": row(signed_in(**OWN_A), signed_in(supplier_a=MOVED, supplier_b=404)),
-    "suppliers:annex-pdf": row(A_DOCUMENTS),
-    "suppliers:document": row(A_DOCUMENTS),
+    "suppliers:annex-pdf": row(A_DOCUMENTS, READ_ONLY),
+    "suppliers:document": row(A_DOCUMENTS, READ_ONLY),
     "suppliers:deregistration": row(signed_in(supplier_a=200, supplier_b=200)),
     # Filed already: the sign page sends A on to the case's status.
     "suppliers:deregistration-sign": row(signed_in(supplier_a=MOVED, supplier_b=404)),
@@ -499,41 +500,41 @@ PORTAL: dict[str, Row] = {
     "suppliers:deregistration-status": row(
         signed_in(**OWN_A), signed_in(supplier_a=MOVED, supplier_b=404)
     ),
-    "suppliers:deregistration-pdf": row(signed_in(**OWN_A)),
-    "suppliers:complaints": row(signed_in(supplier_a=200, supplier_b=200)),
+    "suppliers:deregistration-pdf": row(signed_in(**OWN_A), READ_ONLY),
+    "suppliers:complaints": row(signed_in(supplier_a=200, supplier_b=200), READ_ONLY),
     "suppliers:complaint": row(signed_in(**OWN_A)),
-    "suppliers:complaint-document": row(signed_in(**OWN_A)),
+    "suppliers:complaint-document": row(signed_in(**OWN_A), READ_ONLY),
     # The commission's workspace (COM-1 … COM-7): region X's objects, 404 in region Y.
     "commission:inbox": row(signed_in(**dict.fromkeys(WORKSPACE, 200))),
-    "commission:application": row(signed_in(**WORKSPACE)),
+    "commission:application": row(signed_in(**WORKSPACE), READ_ONLY),
     "commission:check": row(POST_ONLY, signed_in(**MEMBERS_ONLY)),
     "commission:schedule": row(signed_in(secretary_x=200, secretary_y=200)),
-    "commission:meeting": row(signed_in(**WORKSPACE)),
+    "commission:meeting": row(signed_in(**WORKSPACE), READ_ONLY),
     "commission:attendance": row(POST_ONLY, signed_in(**SECRETARY_ONLY)),
     "commission:open": row(POST_ONLY, signed_in(**WORKSPACE)),
-    "commission:item": row(signed_in(**WORKSPACE)),
+    "commission:item": row(signed_in(**WORKSPACE), READ_ONLY),
     "commission:propose": row(POST_ONLY, signed_in(**WORKSPACE)),
     "commission:close": row(POST_ONLY, signed_in(**WORKSPACE)),
     "commission:vote": row(signed_in(**WORKSPACE)),
     "commission:form-protocol": row(POST_ONLY, signed_in(**SECRETARY_ONLY)),
-    "commission:protocol": row(signed_in(**WORKSPACE)),
-    "commission:protocol-pdf": row(signed_in(**WORKSPACE)),
+    "commission:protocol": row(signed_in(**WORKSPACE), READ_ONLY),
+    "commission:protocol-pdf": row(signed_in(**WORKSPACE), READ_ONLY),
     "commission:sign-protocol": row(signed_in(**WORKSPACE)),
     "commission:publish": row(POST_ONLY, signed_in(**SECRETARY_ONLY)),
-    "commission:complaint": row(signed_in(**WORKSPACE)),
-    "commission:complaint-document": row(signed_in(**WORKSPACE)),
+    "commission:complaint": row(signed_in(**WORKSPACE), READ_ONLY),
+    "commission:complaint-document": row(signed_in(**WORKSPACE), READ_ONLY),
     "deregistration:procurement-check": row(
         signed_in(**SECRETARY_ONLY), signed_in(secretary_x=400, secretary_y=404)
     ),
     # The recipients' complaints (DER-3): the recipient's own.
-    "complaints:complaints": row(signed_in(recipient=200)),
-    "complaints:choose-supplier": row(signed_in(recipient=200)),
+    "complaints:complaints": row(signed_in(recipient=200), READ_ONLY),
+    "complaints:choose-supplier": row(signed_in(recipient=200), READ_ONLY),
     "complaints:new": row(signed_in(recipient=200)),
-    "complaints:complaint": row(signed_in(recipient=200)),
+    "complaints:complaint": row(signed_in(recipient=200), READ_ONLY),
     "complaints:sign": row(signed_in(recipient=MOVED)),  # posted already: to its page
-    "complaints:document": row(signed_in(recipient=200)),
+    "complaints:document": row(signed_in(recipient=200), READ_ONLY),
     # Public registers, protocols and open data (REG-1 … REG-4, COM-7).
-    "protocols:published": PUBLIC,
+    "protocols:published": PUBLIC_READ,
     "protocols:list": PUBLIC_READ,
     "protocols:detail": PUBLIC_READ,
     "registers:index": PUBLIC_READ,

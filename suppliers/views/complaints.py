@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from deregistration import forms as complaint_forms
 from deregistration import selectors as complaint_selectors
@@ -16,6 +17,7 @@ from portal.errors import PortalError
 from suppliers.views.common import cabinet_page
 
 
+@require_safe
 @cabinet_page()
 def complaints(request: HttpRequest) -> HttpResponse:
     """Every posted complaint about the supplier, the answer window of each."""
@@ -62,6 +64,7 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @cabinet_page()
 def complaint_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     item = complaint_selectors.complaint_against(supplier_id=request.supplier.pk, pk=pk)

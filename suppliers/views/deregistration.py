@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from deregistration import selectors as deregistration_selectors
 from deregistration.application_form import form_fields
@@ -158,6 +159,7 @@ def deregistration_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @cabinet_page()
 def deregistration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The exact bytes of the application (signed or to sign)."""

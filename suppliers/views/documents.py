@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from suppliers import forms, selectors, services
 from suppliers.models import (
@@ -155,6 +156,7 @@ def remove_uploaded_document(request: HttpRequest, application: Application, pk:
         )
 
 
+@require_safe
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """A supporting document, served only to the supplier's people, the commission of the
     application's region and operators (issue 5, item 4); 404 for anyone else, as if it did
@@ -177,6 +179,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def annex_pdf(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
     """The Annex 1 PDF as rendered (and, once signed, as signed): the same people as documents."""
     if not request.user.is_authenticated:

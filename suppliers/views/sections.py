@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from suppliers import forms, selectors, services
 from suppliers.forms import ROW_TITLES, SECTION_FORMS
@@ -31,6 +32,7 @@ from suppliers.views.documents import remove_uploaded_document, upload_block, up
 # --- the application as a task list (SUP-4) ------------------------------------------------------
 
 
+@require_safe
 @cabinet_page(draft=True)
 def application(request: HttpRequest) -> HttpResponse:
     application = request.application

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from deregistration import selectors as deregistration_selectors
 from deregistration.eligibility import admission_eligibility
@@ -29,6 +29,7 @@ from suppliers.views.common import acting_bin, cabinet_page
 # --- the cabinet and the start page (SUP-2) -----------------------------------------------------
 
 
+@require_safe
 @cabinet_page(supplier=False)
 def cabinet(request: HttpRequest) -> HttpResponse:
     """The cabinet's front page: the supplier, its applications, what to do next."""

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from commission.selectors import published_kind_decisions
 from suppliers import selectors, services
@@ -18,6 +19,7 @@ from suppliers.views.common import cabinet_page, own_application
 # --- after submission: confirmation, status, withdrawal (SUP-8, SUP-9, CAL-2) -----------------
 
 
+@require_safe
 @cabinet_page()
 def submitted(request: HttpRequest, pk: int) -> HttpResponse:
     application = own_application(request, pk)
@@ -44,6 +46,7 @@ def _signed_annex(application: Application) -> AnnexDocument | None:
     )
 
 
+@require_safe
 @cabinet_page()
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the application stands, what happens next and by when (SUP-9, CAL-2)."""

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from egov_gateway.eds.flow import signature_step
 from portal.errors import PortalError
@@ -25,6 +26,7 @@ from suppliers.views.common import (
 # --- completeness, check answers, sign and submit (SUP-6 … SUP-8) ---------------------------
 
 
+@require_safe
 @cabinet_page(draft=True)
 def completeness(request: HttpRequest) -> HttpResponse:
     """Every missing or invalid item, each linked to its field (SUP-6; 2022 p.8)."""
@@ -48,6 +50,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @cabinet_page(draft=True)
 def check_answers(request: HttpRequest) -> HttpResponse:
     """Check your answers before signing (GOV.UK pattern), each with a "Change" link."""
