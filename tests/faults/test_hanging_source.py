@@ -18,7 +18,7 @@ from egov_gateway.models import StateRecord
 from portal.editions import SupplierKind
 from suppliers.models import Section
 from tests.egov_gateway.test_transactions import accepted_offer
-from tests.faults.test_sync_faults import wait_until
+from tests.faults.backends import wait_until
 from tests.suppliers.factories import ApplicationFactory, SupplierFactory, representative
 from tests.suppliers.test_views import sign_in_for
 

@@ -9,17 +9,13 @@ publishing again publishes once, with the protocol's number unchanged.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.urls import reverse
 
 from commission import services
 from commission.models import Protocol
 from commission.services.protocols import PublicationNotSaved
 from portal.audit.models import AuditEvent
-from portal.audit.services import CHAIN_LOCK_KEY
 from portal.audit.verify import verify_chain
 from portal.notifications.models import Notification
 from registers.models import RegisterEntry
@@ -27,22 +23,7 @@ from suppliers.models import Application
 from tests.commission.conftest import commission, demo_pki, trusted  # noqa: F401 (fixtures)
 from tests.commission.helpers import decided, open_meeting
 from tests.commission.test_protocols import secretary_of, sign_all
-from tests.faults.test_sync_faults import wait_until
-from tests.faults.test_vote_connection_lost import second_connection
-
-
-def publishing_backend() -> int | None:
-    """The backend that has written the register entries and waits for the audit chain."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.pid FROM pg_stat_activity a WHERE a.datname = current_database() "
-            "AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid() AND EXISTS ("
-            "  SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "  WHERE l.pid = a.pid AND c.relname = %s AND l.mode = 'RowExclusiveLock')",
-            [RegisterEntry._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+from tests.faults.backends import holding_audit_chain, killed_while_waiting
 
 
 @pytest.mark.req("COM-7")
@@ -55,28 +36,12 @@ def test_a_publication_whose_database_connection_is_killed_publishes_nothing_and
     protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
     application = item.application
     audit_before = AuditEvent.objects.count()
-    holder = second_connection()
-    holder.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    outcome: dict = {}
-
-    def publish() -> None:
-        try:
-            outcome["protocol"] = services.publish_protocol(protocol=protocol, secretary=secretary)
-        except Exception as error:  # the test looks at what the secretary would see
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    publishing = threading.Thread(target=publish)
-    publishing.start()
-    try:
-        wait_until(lambda: publishing_backend() is not None, what="the entries to be written")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [publishing_backend()])
-    finally:
-        holder.rollback()
-        holder.close()
-        publishing.join(60)
+    # The entries are written; the audit event, the publication's last step, waits.
+    outcome = killed_while_waiting(
+        lambda: services.publish_protocol(protocol=protocol, secretary=secretary),
+        holder=holding_audit_chain(),
+        having_written=RegisterEntry._meta.db_table,
+    )
 
     error = outcome.get("error")
     assert isinstance(error, PublicationNotSaved), outcome
@@ -105,31 +70,17 @@ def test_the_secretary_is_told_in_words_when_the_publication_was_not_saved(
     item = decided(trusted, commission, open_meeting(commission).items.get(), votes_for=5)
     secretary = secretary_of(commission)
     protocol = sign_all(trusted, services.form_protocol(item=item, secretary=secretary))
-    holder = second_connection()
-    holder.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
     client.force_login(secretary)
-    answer: dict = {}
 
-    def post() -> None:
-        try:
-            answer["response"] = client.post(
-                reverse("commission:publish", args=[protocol.pk]), HTTP_ACCEPT_LANGUAGE="ru"
-            )
-        finally:
-            connections.close_all()
+    answer = killed_while_waiting(
+        lambda: client.post(
+            reverse("commission:publish", args=[protocol.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        ),
+        holder=holding_audit_chain(),
+        having_written=RegisterEntry._meta.db_table,
+    )
 
-    posting = threading.Thread(target=post)
-    posting.start()
-    try:
-        wait_until(lambda: publishing_backend() is not None, what="the entries to be written")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [publishing_backend()])
-    finally:
-        holder.rollback()
-        holder.close()
-        posting.join(60)
-
-    response = answer["response"]
+    response = answer["result"]
     assert response.status_code == 200
     assert "соединение с базой данных" in response.content.decode()
     assert Protocol.objects.get(pk=protocol.pk).status == Protocol.Status.SIGNED

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -25,20 +24,13 @@ from egov_gateway.sync import sync_source
 from portal.audit.models import AuditEvent
 from portal.audit.verify import verify_chain
 from tests.egov_gateway.servers import rnu_item
+from tests.faults.backends import wait_until
 from tests.faults.conftest import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 WATCHED, OTHER, THIRD = "090440023188", "120340016615", "170740318604"
-
-
-def wait_until(condition, *, what: str, limit: float = 30.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.02)
 
 
 def backends_waiting_for_the_sync_lock() -> int:

@@ -21,9 +21,8 @@ from django.db import connection
 
 from suppliers import services, tasks
 from suppliers.models import Application, DocType, SupportingDocument
+from tests.faults.backends import backend_waiting_for_a_lock, second_connection, wait_until
 from tests.faults.conftest import database_url
-from tests.faults.test_sync_faults import wait_until
-from tests.faults.test_vote_connection_lost import backend_waiting_for_a_lock, second_connection
 from tests.suppliers.factories import (  # noqa: F401 (fixture)
     ApplicationFactory,
     pdf_bytes,

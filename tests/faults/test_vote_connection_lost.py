@@ -7,11 +7,7 @@ clear error, nothing of the vote is stored, and voting again stores it once.
 
 from __future__ import annotations
 
-import threading
-
-import psycopg
 import pytest
-from django.db import connection, connections
 
 from commission import selectors, services
 from commission.models import AgendaItem, Vote
@@ -20,25 +16,7 @@ from egov_gateway.eds.models import Signature
 from portal.audit.verify import verify_chain
 from tests.commission.conftest import commission, demo_pki, trusted  # noqa: F401 (fixtures)
 from tests.commission.helpers import open_meeting, proposed, signed
-from tests.faults.test_sync_faults import wait_until
-
-
-def second_connection() -> psycopg.Connection:
-    """A connection of its own to the test database, outside Django."""
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return psycopg.connect(**params, autocommit=False)
-
-
-def backend_waiting_for_a_lock() -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+from tests.faults.backends import killed_while_waiting, second_connection
 
 
 @pytest.mark.req("COM-5")
@@ -52,28 +30,11 @@ def test_a_vote_whose_database_connection_is_killed_is_stored_once_or_not_at_all
     cms = signed(trusted, item, member, "for")
     holder = second_connection()
     holder.execute("SELECT 1 FROM commission_agendaitem WHERE id = %s FOR UPDATE", [item.pk])
-    outcome: dict = {}
 
-    def vote() -> None:
-        try:
-            outcome["vote"] = services.cast_vote(
-                item=item, member=member, choice=Vote.Choice.FOR, cms=cms
-            )
-        except Exception as error:  # the test looks at what the member would see
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    voting = threading.Thread(target=vote)
-    voting.start()
-    try:
-        wait_until(lambda: backend_waiting_for_a_lock() is not None, what="the vote to wait")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_waiting_for_a_lock()])
-    finally:
-        holder.rollback()
-        holder.close()
-        voting.join(60)
+    outcome = killed_while_waiting(
+        lambda: services.cast_vote(item=item, member=member, choice=Vote.Choice.FOR, cms=cms),
+        holder=holder,
+    )
 
     error = outcome.get("error")
     assert isinstance(error, VoteNotSaved), outcome

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from celery import current_app
 from django.conf import settings
@@ -31,7 +30,6 @@ from deregistration.tasks import act_on_pending_state_events
 from egov_gateway.models import StateChangeEvent, StateListing, SyncRun
 from egov_gateway.services import watch
 from egov_gateway.sync import sync_source
-from portal.audit.services import CHAIN_LOCK_KEY
 from portal.audit.verify import verify_chain
 from portal.deadlines import today
 from portal.notifications.models import Notification
@@ -39,9 +37,8 @@ from registers.models import RegisterEntry
 from tests.deregistration.helpers import registered_supplier
 from tests.egov_gateway.servers import rnu_item
 from tests.egov_gateway.test_gateway_sources import GBD_UL
+from tests.faults.backends import backend_waiting_for_a_lock, holding_audit_chain, wait_until
 from tests.faults.conftest import celery_sends_to, database_url
-from tests.faults.test_sync_faults import wait_until
-from tests.faults.test_vote_connection_lost import second_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,20 +102,6 @@ def stop(worker: subprocess.Popen, sig: signal.Signals) -> None:
     worker.wait(30)
 
 
-def deregistering_backend() -> int | None:
-    """The backend that has opened the case and waits for the audit chain's lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.pid FROM pg_stat_activity a WHERE a.datname = current_database() "
-            "AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid() AND EXISTS ("
-            "  SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "  WHERE l.pid = a.pid AND c.relname = %s AND l.mode = 'RowExclusiveLock')",
-            [DeregistrationCase._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def unacknowledged_tasks() -> list[str]:
     """The names of the tasks delivered to a worker and not acknowledged (kombu's ``unacked``)."""
     with current_app.connection_for_write() as broker:
@@ -130,12 +113,6 @@ def backend_alive(pid: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
         return cursor.fetchone()[0] > 0
-
-
-def audit_chain_held() -> psycopg.Connection:
-    holder = second_connection()
-    holder.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    return holder
 
 
 @pytest.mark.req("DER-2")
@@ -150,11 +127,15 @@ def test_a_worker_killed_in_the_middle_of_a_deregistration_leaves_it_to_be_done_
     ows_server.items = [rnu_item(LISTED, pid=1)]
     log = tmp_path / "worker.log"
     sync_source(source="rnu", trigger="weekly")  # its commit sends the task to Redis
-    holder = audit_chain_held()
+    holder = holding_audit_chain()
     first = start_worker(broker_url, log)
     try:
-        wait_until(lambda: deregistering_backend() is not None, what="the case to be opened")
-        killed_backend = deregistering_backend()
+        opened_case = DeregistrationCase._meta.db_table
+        wait_until(
+            lambda: backend_waiting_for_a_lock(having_written=opened_case) is not None,
+            what="the case to be opened",
+        )
+        killed_backend = backend_waiting_for_a_lock(having_written=opened_case)
         assert killed_backend is not None
         stop(first, signal.SIGKILL)
     finally:
