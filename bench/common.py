@@ -127,8 +127,10 @@ def database_url(config: Mapping[str, Any]) -> str:
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = config.get("HOST") or ""
     if host.startswith("/"):
-        # A socket directory: libpq takes it as the host query parameter.
-        return f"postgres://{credentials}/{config['NAME']}?host={quote(host, safe='')}"
+        # A socket directory: libpq takes it as the host query parameter (the port names the
+        # socket's file in it).
+        port = f":{config['PORT']}" if config.get("PORT") else ""
+        return f"postgres://{credentials}{port}/{config['NAME']}?host={quote(host, safe='')}"
     port = f":{config['PORT']}" if config.get("PORT") else ""
     return f"postgres://{credentials}{quote(host, safe='')}{port}/{config['NAME']}"
 

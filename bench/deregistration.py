@@ -25,10 +25,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 TARGET_SECONDS = 5 * 60
@@ -130,18 +131,6 @@ def write_register(directory: Path, *, listed: list[str], others: int, first_oth
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
-def _database_url(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    if host.startswith("/"):
-        # A socket directory: libpq takes it as the host query parameter.
-        return f"postgres://{credentials}/{settings_dict['NAME']}?host={quote(host, safe='')}"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
-
-
 def start_worker(
     *, database_url: str, redis_url: str, log: Path, concurrency: int = 2
 ) -> subprocess.Popen:
@@ -236,7 +225,7 @@ def main() -> None:
                 app.control.purge()
                 log = directory / "worker.log"
                 worker = start_worker(
-                    database_url=_database_url(connection.settings_dict),
+                    database_url=common.database_url(connection.settings_dict),
                     redis_url=redis_url,
                     log=log,
                 )
