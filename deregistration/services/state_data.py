@@ -152,7 +152,6 @@ def _tell_operators(review: SyncRunReview, over: list[str], *, edition: Edition)
     deregistered until one of them decides."""
     names = {register.code: register.text for register in edition.registers}
     registers = [{"name": names.get(code, code), **review.shares[code]} for code in over]
-    share = f"{review.max_share * 100:.0f} %"
     operators = User.objects.filter(
         is_active=True, roles__role=Role.OPERATOR, email__gt=""
     ).distinct()
@@ -161,9 +160,21 @@ def _tell_operators(review: SyncRunReview, over: list[str], *, edition: Edition)
             event_key=f"sync-run-held:{review.run_id}:{operator.pk}",
             recipient=Recipient(email=operator.email, language=operator.language),
             template="deregistration/email/run_held",
-            context={"run": review.run, "registers": registers, "max_share": share},
+            context={
+                "run": review.run,
+                "registers": registers,
+                "max_share_percent": _percent(review.max_share),
+            },
             about=review,
         )
+
+
+def _percent(share: decimal.Decimal) -> decimal.Decimal:
+    """``share`` in per cent, without the trailing zeros of its stored decimal places."""
+    percent = share * 100
+    if percent == percent.to_integral_value():
+        return percent.quantize(decimal.Decimal(1))
+    return percent.normalize()
 
 
 def automatic_act_label(*, run: SyncRun, edition: Edition) -> str:

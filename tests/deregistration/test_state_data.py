@@ -259,7 +259,7 @@ def test_every_operator_is_told_by_e_mail_that_a_run_is_held(
     rnu, settings, django_capture_on_commit_callbacks, mailoutbox
 ):
     settings.AUTO_DEREGISTRATION_GUARD_MIN = 3
-    settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.5"
+    settings.AUTO_DEREGISTRATION_MAX_SHARE = "0.625"
     kazakh = make_user(role=Role.OPERATOR, email="ops-kk@portal.kz", language="kk")
     russian = make_user(role=Role.OPERATOR, email="ops-ru@portal.kz", language="ru")
     make_user(role=Role.OPERATOR, email="gone@portal.kz", is_active=False)
@@ -275,7 +275,7 @@ def test_every_operator_is_told_by_e_mail_that_a_run_is_held(
     assert set(by_address) == {kazakh.email, russian.email}
     text = by_address[russian.email].subject + by_address[russian.email].body
     assert f"запуску синхронизации {run.pk} (rnu)" in text
-    assert "более 50 % поставщиков" in text and "2 из 3 поставщиков" in text
+    assert "более 62,5 % поставщиков" in text and "2 из 3 поставщиков" in text
     assert f"held_deregistrations --confirm {run.pk}" in text
     assert "приостановлены до вашего решения" in by_address[russian.email].subject
     kazakh_text = by_address[kazakh.email].body
