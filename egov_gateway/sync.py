@@ -38,6 +38,7 @@ from egov_gateway.sources.registry import feed_source, lookup_source
 from portal.audit import services as audit
 from portal.editions import edition_for
 from portal.editions.base import SupplierKind
+from portal.lost_connection import CONNECTION_LOST
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,13 @@ def sync_all(
     ]
 
 
+# Every run holds a session-level advisory lock (this class, its id) while its process lives:
+# PostgreSQL releases it when the process or its connection dies, so a run still "running"
+# whose lock is free was interrupted (a killed worker, a lost node).
+RUN_LOCK_CLASS = 7_401_520
+INTERRUPTED = "interrupted: the process running it stopped before the end; nothing was applied"
+
+
 def sync_source(
     *,
     source: str,
@@ -140,7 +148,50 @@ def sync_source(
     """
     if source not in PLANS:
         raise ValueError(f"{source!r} is not synced; synced sources: {', '.join(PLANS)}")
-    run = SyncRun.objects.create(source=source, dry_run=dry_run, trigger=trigger[:40])
+    close_interrupted_runs(source=source)
+    run = _started_run(source=source, dry_run=dry_run, trigger=trigger)
+    try:
+        return _run(run, progress=progress, feed=feed, allow_mass_removal=allow_mass_removal)
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_CLASS, run.pk])
+        except CONNECTION_LOST:
+            pass  # the connection is gone, and its session's locks with it
+
+
+def _started_run(*, source: str, dry_run: bool, trigger: str) -> SyncRun:
+    # The row is seen by others only once its lock is held.
+    with transaction.atomic(durable=True):
+        run = SyncRun.objects.create(source=source, dry_run=dry_run, trigger=trigger[:40])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, run.pk])
+    return run
+
+
+def close_interrupted_runs(*, source: str) -> list[SyncRun]:
+    """Records as failed the runs of ``source`` still "running" whose process is gone (SYNC-3:
+    an interrupted run applied nothing; its transaction died with it)."""
+    closed = []
+    for run in SyncRun.objects.filter(source=source, status=SyncRun.Status.RUNNING):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, run.pk])
+            if not cursor.fetchone()[0]:
+                continue  # its process still holds it: running
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_CLASS, run.pk])
+        _finish(run, SyncRun.Status.FAILED, run.counts, errors=INTERRUPTED)
+        closed.append(run)
+    return closed
+
+
+def _run(
+    run: SyncRun,
+    *,
+    progress: Progress | None,
+    feed: FeedSource | None,
+    allow_mass_removal: bool,
+) -> SyncRun:
+    source, dry_run = run.source, run.dry_run
     tally = _Tally(source=source, progress=progress)
     try:
         with transaction.atomic(durable=True):

@@ -20,7 +20,7 @@ from django.db import connection, connections
 
 from egov_gateway.models import StateChangeEvent, StateListing, SyncRun
 from egov_gateway.services import watch
-from egov_gateway.sync import sync_source
+from egov_gateway.sync import INTERRUPTED, sync_source
 from portal.audit.models import AuditEvent
 from portal.audit.verify import verify_chain
 from tests.egov_gateway.servers import rnu_item
@@ -76,6 +76,8 @@ def test_two_syncs_of_one_source_at_once_apply_the_register_once(rnu_register):
     assert runs["second"].counts["new"] == 0 and runs["second"].counts["events"] == 0
     assert StateListing.objects.count() == 3
     assert list(StateChangeEvent.objects.values_list("identifier", flat=True)) == [WATCHED]
+    # The first was running while the second started: it is not taken for an interrupted run.
+    assert not AuditEvent.objects.filter(action="state_sync.failed").exists()
     assert verify_chain().ok
 
 
@@ -123,11 +125,14 @@ def test_a_sync_killed_in_the_middle_applies_nothing_and_its_rerun_applies_once(
     rerun = sync_source(source="rnu", trigger="redelivered")
     again = sync_source(source="rnu", trigger="redelivered twice")
 
+    killed.refresh_from_db()  # its process is gone: the re-run records it as interrupted
+    assert killed.status == SyncRun.Status.FAILED and killed.errors == INTERRUPTED
     assert rerun.status == SyncRun.Status.SUCCEEDED and rerun.counts["new"] == 3
     assert again.counts["new"] == 0 and again.counts["events"] == 0
     assert list(StateChangeEvent.objects.values_list("identifier", flat=True)) == [WATCHED]
     assert StateListing.objects.count() == 3
-    assert AuditEvent.objects.count() == audit_before + 2
+    # The killed run recorded as failed, the re-run, the second re-run.
+    assert AuditEvent.objects.count() == audit_before + 3
     assert verify_chain().ok
 
 

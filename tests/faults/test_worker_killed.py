@@ -29,7 +29,7 @@ from deregistration.models import DeregistrationCase, StateEventOutcome
 from deregistration.tasks import act_on_pending_state_events
 from egov_gateway.models import StateChangeEvent, StateListing, SyncRun
 from egov_gateway.services import watch
-from egov_gateway.sync import sync_source
+from egov_gateway.sync import INTERRUPTED, sync_source
 from portal.audit.verify import verify_chain
 from portal.deadlines import today
 from portal.notifications.models import Notification
@@ -155,7 +155,10 @@ def test_a_worker_killed_in_the_middle_of_a_deregistration_leaves_it_to_be_done_
     second = start_worker(broker_url, log)  # the message is given again after the timeout
     try:
         wait_until(
-            lambda: StateEventOutcome.objects.filter(event=event).exists(),
+            lambda: (
+                StateEventOutcome.objects.filter(event=event).exists()
+                and Notification.objects.filter(sent_at__isnull=False).exists()
+            ),
             what=f"the redelivered task to finish; worker log:\n{log.read_text()[-3000:]}",
             limit=90,
         )
@@ -220,7 +223,12 @@ def test_a_worker_killed_in_the_middle_of_the_weekly_sync_leaves_it_to_be_done_o
     second = start_worker(broker_url, log, **environment)
     try:
         wait_until(
-            lambda: SyncRun.objects.exclude(status=SyncRun.Status.RUNNING).count() == 5,
+            lambda: (
+                SyncRun.objects.filter(pk__gt=killed.pk)
+                .exclude(status=SyncRun.Status.RUNNING)
+                .count()
+                == 5
+            ),
             what=f"the redelivered sync to finish; worker log:\n{log.read_text()[-3000:]}",
             limit=120,
         )
@@ -232,5 +240,7 @@ def test_a_worker_killed_in_the_middle_of_the_weekly_sync_leaves_it_to_be_done_o
     assert StateListing.objects.filter(source="rnu").count() == len(RNU_LISTED)
     assert list(StateChangeEvent.objects.values_list("identifier", flat=True)) == [LISTED]
     assert SyncRun.objects.filter(source="rnu").count() == 2, "the killed run and one re-run"
+    killed.refresh_from_db()
+    assert killed.status == SyncRun.Status.FAILED and killed.errors == INTERRUPTED
     assert unacknowledged_tasks() == []
     assert verify_chain().ok
