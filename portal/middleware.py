@@ -4,6 +4,8 @@ import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
@@ -55,3 +57,20 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened with a method it does not take (``require_POST``/``require_safe``: a sign-out
+    address typed in, a form posted to a page that only shows) answers 405 with a page in the
+    visitor's language instead of Django's empty body; the ``Allow`` header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponseNotAllowed) or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page

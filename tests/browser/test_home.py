@@ -187,6 +187,17 @@ def test_missing_page_is_a_helpful_accessible_404(page):
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("browser_locale", ["kk-KZ", "ru-RU"])
+def test_a_typed_in_sign_out_address_is_a_helpful_accessible_405(page):
+    response = page.goto("/sign-out/")
+    assert response.status == 405
+    expect(page.locator("main h1")).to_have_count(1)
+    expect(page.locator("main a[href='/']")).to_have_count(1)
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 def test_pages_work_without_javascript(browser, live_server, user_factory):
     operator = user_factory(role=Role.OPERATOR, password=PASSWORD)
     context = browser.new_context(

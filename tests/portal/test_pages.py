@@ -233,6 +233,27 @@ def test_missing_page_gets_the_helpful_404(english):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("kk", "Бұл бетті осылай ашуға болмайды"),
+        ("ru", "Эту страницу нельзя открыть таким способом"),
+        ("en", "This page cannot be opened this way"),
+    ],
+)
+def test_a_page_opened_with_a_method_it_does_not_take_explains_itself(language, heading):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+
+    typed_in = client.get(reverse("portal:sign-out"))  # the sign-out address typed in
+    posted = client.post(reverse("protocols:list"))  # a page that only shows
+
+    for response, allowed in ((typed_in, "POST, OPTIONS"), (posted, "GET, HEAD")):
+        html = response.content.decode()
+        assert response.status_code == 405 and response["Allow"] == allowed
+        assert f"<title>{heading}" in html and f'href="{reverse("portal:home")}"' in html
+
+
+@pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_failure_gets_the_500_page_with_a_reference(english):
     english.raise_request_exception = False
