@@ -102,6 +102,14 @@ def stop(worker: subprocess.Popen, sig: signal.Signals) -> None:
     worker.wait(30)
 
 
+def wait_for_worker(condition, *, what: str, log: Path, limit: float = 90) -> None:
+    """``wait_until``, and on giving up the worker's log says why."""
+    try:
+        wait_until(condition, what=what, limit=limit)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; worker log:\n{log.read_text()[-3000:]}") from None
+
+
 def unacknowledged_tasks() -> list[str]:
     """The names of the tasks delivered to a worker and not acknowledged (kombu's ``unacked``)."""
     with current_app.connection_for_write() as broker:
@@ -154,13 +162,13 @@ def test_a_worker_killed_in_the_middle_of_a_deregistration_leaves_it_to_be_done_
 
     second = start_worker(broker_url, log)  # the message is given again after the timeout
     try:
-        wait_until(
+        wait_for_worker(
             lambda: (
                 StateEventOutcome.objects.filter(event=event).exists()
                 and Notification.objects.filter(sent_at__isnull=False).exists()
             ),
-            what=f"the redelivered task to finish; worker log:\n{log.read_text()[-3000:]}",
-            limit=90,
+            what="the redelivered task to finish",
+            log=log,
         )
     finally:
         stop(second, signal.SIGTERM)
@@ -222,14 +230,15 @@ def test_a_worker_killed_in_the_middle_of_the_weekly_sync_leaves_it_to_be_done_o
 
     second = start_worker(broker_url, log, **environment)
     try:
-        wait_until(
+        wait_for_worker(
             lambda: (
                 SyncRun.objects.filter(pk__gt=killed.pk)
                 .exclude(status=SyncRun.Status.RUNNING)
                 .count()
                 == 5
             ),
-            what=f"the redelivered sync to finish; worker log:\n{log.read_text()[-3000:]}",
+            what="the redelivered sync to finish",
+            log=log,
             limit=120,
         )
     finally:
