@@ -5,7 +5,6 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
@@ -71,6 +70,9 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if not isinstance(response, HttpResponseNotAllowed) or request.path.startswith("/api/"):
             return response
-        page = render(request, "405.html", status=405)
+        # Imported here: the views use the audit trail, which imports this module.
+        from portal.views import method_not_allowed
+
+        page = method_not_allowed(request)
         page["Allow"] = response["Allow"]
         return page

@@ -35,6 +35,12 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
+def method_not_allowed(request):
+    """The page for 405 (``portal.middleware.MethodNotAllowedPageMiddleware``): the address
+    does not take the method it was asked with."""
+    return render(request, "405.html", status=405)
+
+
 @require_safe
 def switch_language(request: HttpRequest) -> HttpResponseRedirect:
     """The language switcher's target (every page's header): sets the language cookie and goes

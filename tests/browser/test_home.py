@@ -179,18 +179,17 @@ def test_signed_in_layout_is_accessible_in_every_language(page, context, live_se
         assert_accessible(page)
 
 
-def test_missing_page_is_a_helpful_accessible_404(page):
-    response = page.goto("/no-such-page/")
-    assert response.status == 404
-    expect(page.locator("main h1")).to_have_count(1)
-    expect(page.locator("main a[href='/']")).to_have_count(1)
-    assert_accessible(page)
-
-
 @pytest.mark.parametrize("browser_locale", ["kk-KZ", "ru-RU"])
-def test_a_typed_in_sign_out_address_is_a_helpful_accessible_405(page):
-    response = page.goto("/sign-out/")
-    assert response.status == 405
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/no-such-page/", 404),  # a missing page
+        ("/sign-out/", 405),  # the sign-out address typed in: it takes only the button's POST
+    ],
+)
+def test_error_pages_are_helpful_and_accessible(page, url, status):
+    response = page.goto(url)
+    assert response.status == status
     expect(page.locator("main h1")).to_have_count(1)
     expect(page.locator("main a[href='/']")).to_have_count(1)
     assert_accessible(page)
